@@ -1,0 +1,150 @@
+"""The API's shared parts: error mapping, the transitions mixin, tokens, the timeline."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from casework import audit
+from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
+from casework.models import AuditEvent
+from casework.transitions import transition_perform, transitions_available
+
+
+def exception_handler(exc, context):
+    """Map domain errors to 400/403/404/409; leave the rest to DRF."""
+    if isinstance(exc, NotVisible):
+        return Response({"detail": str(exc.message)}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, Forbidden):
+        return Response({"detail": str(exc.message)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, Conflict):
+        return Response(
+            {"detail": str(exc.message), "state": exc.state, "version": exc.version},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, Invalid):
+        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_username")
+    role = serializers.CharField(source="actor_role")
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "seq",
+            "recorded_at",
+            "occurred_at",
+            "actor",
+            "role",
+            "action",
+            "transition",
+            "source_state",
+            "target_state",
+            "payload",
+            "rule_versions",
+            "file_hashes",
+            "hash",
+        ]
+
+
+TransitionListSerializer = inline_serializer(
+    "AvailableTransition",
+    fields={
+        "name": serializers.CharField(),
+        "label": serializers.CharField(),
+        "target": serializers.CharField(),
+        "fields": serializers.ListField(child=serializers.DictField()),
+    },
+    many=True,
+)
+
+
+class TransitionsMixin:
+    """Expose a model's registered FSM transitions and its timeline on a ViewSet.
+
+    The ViewSet's ``get_queryset()`` must return only what the caller may see.
+    """
+
+    @extend_schema(responses=TransitionListSerializer, request=None)
+    @action(detail=True, methods=["get"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        instance = self.get_object()
+        return Response(transitions_available(instance=instance, user=request.user))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        request=OpenApiTypes.OBJECT,
+        responses={200: None, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+        description=_(
+            "Perform one transition. The body is the transition's payload (see "
+            "GET …/transitions/) and may carry `version` for optimistic concurrency."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def transition(self, request, pk=None, name=None):
+        # The payload serializer ignores the undeclared `version` key.
+        version = request.data.get("version")
+        if version is not None:
+            try:
+                version = int(version)
+            except (TypeError, ValueError):
+                raise Invalid({"version": [str(_("A whole number is required."))]}) from None
+        instance = transition_perform(
+            queryset=self.get_queryset(),
+            pk=pk,
+            name=name,
+            actor=request.user,
+            data=request.data,
+            version=version,
+        )
+        instance = self.get_queryset().get(pk=instance.pk)
+        return Response(self.get_serializer(instance).data)
+
+    @extend_schema(responses=AuditEventSerializer(many=True), request=None)
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        instance = self.get_object()
+        events = AuditEvent.objects.filter(
+            object_type=audit.object_label(instance), object_id=str(instance.pk)
+        ).order_by("seq")
+        return Response(AuditEventSerializer(events, many=True).data)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=inline_serializer("TokenResponse", fields={"token": serializers.CharField()}),
+    )
+    def post(self, request):
+        given = TokenRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=given.validated_data["username"],
+            password=given.validated_data["password"],
+        )
+        if user is None:
+            # The failure was audited by the user_login_failed signal.
+            raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+        audit.audit_record(action="login", actor=user, payload={"channel": "api_token"})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,146 @@
+"""The audit trail: one writer function and one verifier.
+
+Each event stores the SHA-256 of the previous event's hash together with its own
+canonical content, so that altering, deleting, inserting or reordering any event
+breaks the chain at that point. Writers serialise on the chain head row
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's immediate transactions already
+admit one writer at a time), which keeps the chain linear under concurrency.
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from casework import clock
+from casework.models import AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+# The fields that enter an event's hash, in a fixed order.
+HASHED_FIELDS = (
+    "seq",
+    "recorded_at",
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "transition",
+    "source_state",
+    "target_state",
+    "payload",
+    "rule_versions",
+    "file_hashes",
+)
+
+
+def _json_safe(value: Any) -> Any:
+    """Normalise a value the way the JSON column will give it back."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def event_hash(event: AuditEvent) -> str:
+    """Compute the hash an event must carry, from its content and prev_hash."""
+    content = {name: _canonical(getattr(event, name)) for name in HASHED_FIELDS}
+    material = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
+    )
+    return hashlib.sha256((event.prev_hash + material).encode()).hexdigest()
+
+
+def object_label(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    transition: str = "",
+    source_state: str = "",
+    target_state: str = "",
+    payload: dict | None = None,
+    rule_versions: dict | None = None,
+    file_hashes: Iterable[str] = (),
+) -> AuditEvent:
+    """Append one event to the chain and return it."""
+    if obj is not None:
+        object_type = object_type or object_label(obj)
+        object_id = object_id or str(obj.pk)
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().get(pk=1)
+        event = AuditEvent(
+            seq=head.seq + 1,
+            recorded_at=timezone.now(),
+            occurred_at=clock.now(),
+            actor_id=actor_id,
+            actor_username=getattr(actor, "username", "") or "",
+            actor_role=getattr(actor, "role", "") or "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=str(obj)[:200] if obj is not None else "",
+            transition=transition,
+            source_state=source_state or "",
+            target_state=target_state or "",
+            payload=_json_safe(payload or {}),
+            rule_versions=_json_safe(rule_versions or {}),
+            file_hashes=list(file_hashes),
+            prev_hash=head.hash,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        AuditHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    count: int
+    broken_id: int | None = None
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def audit_verify(*, chunk_size: int = 5000) -> Verification:
+    """Walk the whole chain; report the first broken link, if any."""
+    prev_hash, expected_seq, count, last = GENESIS_HASH, 1, 0, None
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            return Verification(False, count, event.pk, event.seq, "sequence gap or reorder")
+        if event.prev_hash != prev_hash:
+            return Verification(False, count, event.pk, event.seq, "previous hash mismatch")
+        if event_hash(event) != event.hash:
+            return Verification(False, count, event.pk, event.seq, "content does not match hash")
+        prev_hash, expected_seq, count, last = event.hash, expected_seq + 1, count + 1, event
+    head = AuditHead.objects.get(pk=1)
+    if head.seq != count or head.hash != prev_hash:
+        return Verification(
+            False,
+            count,
+            last.pk if last else None,
+            last.seq if last else None,
+            f"chain ends at #{count} but its head names #{head.seq}: events are missing",
+        )
+    return Verification(True, count)

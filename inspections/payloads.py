@@ -1,0 +1,118 @@
+"""Payloads of the inspection transitions, registered with the uniform API."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from casework.transitions import Payload, register
+from inspections.models import Inspection
+
+MIN_OFFICERS = 2
+
+
+def officers_resolve(*, usernames: list[str], enterprise, on) -> list:
+    """Return the officers named, or raise naming every one that cannot inspect on ``on``.
+
+    Each must be an active officer whose jurisdiction covers the enterprise and
+    whose enforcement credential is valid on that day.
+    """
+    if len(set(usernames)) < MIN_OFFICERS:
+        raise serializers.ValidationError(
+            _("At least %(n)d different officers are required.") % {"n": MIN_OFFICERS}
+        )
+    found = {
+        u.username: u
+        for u in get_user_model()
+        .objects.select_related("jurisdiction")
+        .filter(username__in=usernames, is_active=True, role="officer")
+    }
+    problems = []
+    for username in dict.fromkeys(usernames):
+        officer = found.get(username)
+        if officer is None:
+            problems.append(_("%(u)s is not an active officer.") % {"u": username})
+        elif officer.jurisdiction is None or not officer.jurisdiction.contains(
+            enterprise.jurisdiction
+        ):
+            problems.append(_("%(u)s has no jurisdiction over this enterprise.") % {"u": username})
+        elif on is not None and not officer.credential_valid_on(on):
+            problems.append(
+                _("%(u)s has no enforcement credential valid on %(day)s.")
+                % {"u": username, "day": on.isoformat()}
+            )
+    if problems:
+        raise serializers.ValidationError(problems)
+    return [found[u] for u in dict.fromkeys(usernames)]
+
+
+@register(Inspection, "start")
+class StartPayload(Payload):
+    officers = serializers.ListField(
+        child=serializers.CharField(),
+        label=_("Officers"),
+        help_text=_("Usernames of at least two officers with credentials valid today."),
+    )
+
+    def validate_officers(self, usernames):
+        inspection = self.context["instance"]
+        today = timezone.localdate(self.context["now"])
+        officers = officers_resolve(usernames=usernames, enterprise=inspection.enterprise, on=today)
+        if self.context["actor"] not in officers:
+            raise serializers.ValidationError(_("You must be one of the inspecting officers."))
+        return officers
+
+    def apply(self, instance):
+        officers = self.validated_data["officers"]
+        instance.start(officers=officers)
+        instance.officers.set(officers)
+
+    def audit_payload(self):
+        return {"officers": [o.username for o in self.validated_data["officers"]]}
+
+
+@register(Inspection, "record")
+class RecordPayload(Payload):
+    signed_by = serializers.CharField(
+        label=_("Signed by"),
+        help_text=_("Name of the enterprise's representative who signed the record."),
+        required=False,
+        allow_blank=True,
+        max_length=100,
+    )
+    refused = serializers.BooleanField(label=_("Signature refused"), required=False, default=False)
+    refusal_reason = serializers.CharField(
+        label=_("Reason for refusing to sign"), required=False, allow_blank=True
+    )
+
+    def validate(self, attrs):
+        signed_by = attrs.get("signed_by", "").strip()
+        reason = attrs.get("refusal_reason", "").strip()
+        if attrs.get("refused"):
+            if signed_by:
+                raise serializers.ValidationError(
+                    {"signed_by": [_("A refused record has no signatory.")]}
+                )
+            if not reason:
+                raise serializers.ValidationError(
+                    {"refusal_reason": [_("Give the reason when the signature is refused.")]}
+                )
+        elif not signed_by:
+            raise serializers.ValidationError(
+                {"signed_by": [_("Name who signed, or set refused with a reason.")]}
+            )
+        return {
+            "signed_by": signed_by,
+            "refused": attrs.get("refused", False),
+            "refusal_reason": reason,
+        }
+
+
+@register(Inspection, "close")
+class ClosePayload(Payload):
+    pass
+
+
+@register(Inspection, "cancel")
+class CancelPayload(Payload):
+    reason = serializers.CharField(label=_("Reason"), max_length=2000)

@@ -1,0 +1,93 @@
+"""Shared fixtures and the services-lane rule.
+
+Tests marked ``services`` need PostgreSQL, Redis and a running Celery worker.
+They skip when those are absent, unless ``REQUIRE_SERVICES=1`` (the services
+lane of ``.ci/run``), where an absent service is a failure, not a skip.
+"""
+
+import datetime
+import importlib
+import os
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import make_enterprise, make_user
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def services_missing() -> str:
+    """Say which real service is missing, or return '' when all are there."""
+    if connection.vendor != "postgresql":
+        return "the database is not PostgreSQL (set DATABASE_URL)"
+    if not settings.CELERY_BROKER_URL:
+        return "no Celery broker (set CELERY_BROKER_URL)"
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"the broker is unreachable: {exc}"
+    return ""
+
+
+@pytest.fixture(autouse=True)
+def _services_rule(request):
+    if request.node.get_closest_marker("services") is None:
+        return
+    missing = services_missing()
+    if missing and REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {missing}")
+    if missing:
+        pytest.skip(missing)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Restore the rows that data migrations create, after a transactional flush."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    if not ({"db", "transactional_db"} & set(request.fixturenames)) and (
+        request.node.get_closest_marker("django_db") is None
+    ):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    for name, func in (
+        ("0003_audit_append_only", "create_head"),
+        ("0004_seed_jurisdictions", "seed"),
+    ):
+        getattr(importlib.import_module(f"casework.migrations.{name}"), func)(apps, None)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    from casework import clock
+
+    return clock.today()
+
+
+@pytest.fixture
+def enterprise(db):
+    return make_enterprise()
+
+
+@pytest.fixture
+def officers(db):
+    """Two officers of the enterprise's district with valid credentials."""
+    return [make_user(role="officer", jurisdiction="450103") for _ in range(2)]
+
+
+@pytest.fixture
+def supervisor(db):
+    return make_user(role="supervisor", jurisdiction="450103")
