@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from casework.audit import audit_verify
+from casework.models import User
+from inspections.models import Inspection
+from registry.models import Enterprise
+
+
+def test_seed_demo_creates_every_role_and_is_idempotent(db):
+    call_command("seed_demo")
+    counts = (User.objects.count(), Enterprise.objects.count(), Inspection.objects.count())
+
+    call_command("seed_demo")
+
+    assert (User.objects.count(), Enterprise.objects.count(), Inspection.objects.count()) == counts
+    assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
+    assert User.objects.get(username="officer1").check_password("demo-pass-2026")
+    assert User.objects.get(username="enterprise1").enterprise.uscc == "91450103MA5KA00105"
+    assert audit_verify().ok
+
+
+def test_seed_demo_is_refused_in_production(db):
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
