@@ -52,7 +52,9 @@ def development_secret() -> str:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-PRODUCTION = not DEBUG
+# Production is decided once, here; code asks CASEWORK_PRODUCTION, never DEBUG
+# (the test runner turns DEBUG off without making the process production).
+CASEWORK_PRODUCTION = PRODUCTION = not DEBUG
 
 if PRODUCTION:
     SECRET_KEY = require_env("DJANGO_SECRET_KEY")

@@ -90,7 +90,7 @@ class Command(BaseCommand):
     help = "Seed demo data (idempotent; refused in production)."
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if settings.CASEWORK_PRODUCTION:
             raise CommandError("seed_demo is refused in production (DJANGO_DEBUG=false).")
         with transaction.atomic():
             created = self._seed()
