@@ -1,9 +1,113 @@
-"""Staff site and enterprise portal URLs (filled by the UI shell)."""
+"""The staff site (Viewflow's frontend), its access rule, and the page URLs.
 
-from django.contrib.auth import views as auth_views
-from django.urls import path
+Staff work in the "Casework" site: the workflow app (inbox, queue, archive)
+and the inspections app. Enterprise users have the portal (``casework.portal``)
+and are sent there from any staff page; anonymous visitors go to the login.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+from django.views.generic import RedirectView
+from viewflow.contrib.auth import AuthViewset
+from viewflow.middleware import SiteMiddleware as ViewflowSiteMiddleware
+from viewflow.urls import Application, Site
+from viewflow.workflow.flow.viewset import NestedFlowsApp, WorkflowAppViewset
+
+from inspections import views as inspection_views
+
+# Strings of Viewflow's pages that its own zh_Hans catalogue leaves untranslated;
+# listed here so that makemessages puts them into ours.
+VIEWFLOW_MESSAGES = (
+    gettext_noop("Applications"),
+    gettext_noop("Inbox"),
+    gettext_noop("Queue"),
+    gettext_noop("Archive"),
+    gettext_noop("Back"),
+    gettext_noop("Task"),
+    gettext_noop("Process"),
+    gettext_noop("Brief"),
+    gettext_noop("Process brief"),
+    gettext_noop("Created"),
+    gettext_noop("Finished"),
+    gettext_noop("Yesterday"),
+    gettext_noop("Select all"),
+    gettext_noop("Pick an action"),
+    gettext_noop("GO"),
+    gettext_noop("New process"),
+    gettext_noop("Assign selected tasks"),
+    gettext_noop("Unassign selected tasks"),
+    gettext_noop("Reset password"),
+)
+
+
+def is_staff_user(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_staff_role
+
+
+class WorkflowApp(WorkflowAppViewset):
+    """Inbox, queue and archive over every flow; shown to staff even before any flow exists."""
+
+    title = _("Tasks")
+    index_path = path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
+
+    def __init__(self, flow_viewsets=(), **kwargs):
+        super().__init__(list(flow_viewsets), **kwargs)
+        if not self.flow_classes:
+            # The "Processes" app lists flows; with none it has no index to go to.
+            self.viewsets = [v for v in self.viewsets if not isinstance(v, NestedFlowsApp)]
+            self._children = [v for v in self._children if not isinstance(v, NestedFlowsApp)]
+
+    def has_view_permission(self, user, obj=None):
+        return is_staff_user(user)
+
+
+class InspectionsApp(Application):
+    app_name = "inspections"
+    title = _("Inspections")
+    icon = "fact_check"
+    menu_template_name = "inspections/menu.html"
+
+    index_path = path("", inspection_views.inspection_list, name="index")
+    plan_path = path("plan/", inspection_views.inspection_plan, name="plan")
+    detail_path = path("<int:pk>/", inspection_views.inspection_detail, name="detail")
+
+    def has_view_permission(self, user, obj=None):
+        return is_staff_user(user)
+
+
+class StaffSite(Site):
+    title = _("Casework")
+    primary_color = "#1f4e79"
+    secondary_color = "#c62828"
+    index_path = path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
+
+    def has_view_permission(self, user, obj=None):
+        return is_staff_user(user)
+
+
+staff_site = StaffSite(viewsets=[WorkflowApp(), InspectionsApp()])
+
+
+class SiteMiddleware(ViewflowSiteMiddleware):
+    """Viewflow's site middleware, sending everyone but staff away from the staff site."""
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        match = request.resolver_match
+        extra = getattr(match.url_name, "extra", {}) if match else {}
+        if isinstance(extra.get("site"), StaffSite):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if user.is_enterprise_user:
+                return redirect("portal:home")
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("portal/", include("casework.portal")),
+    path("", staff_site.urls),
 ]

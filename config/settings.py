@@ -93,7 +93,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Viewflow's frontend: the staff site and its apps on each request, Turbo form posts.
+    "casework.frontend.SiteMiddleware",
+    "viewflow.middleware.HotwireTurboMiddleware",
 ]
+# The middleware is listed above (Casework's site middleware extends Viewflow's),
+# so Viewflow must not append its own.
+VIEWFLOW = {"AUTOREGISTER": False}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -23,6 +23,9 @@ def test_seed_demo_creates_every_role_and_is_idempotent(db):
 
 
 def test_seed_demo_is_refused_in_production(db):
-    with override_settings(CASEWORK_PRODUCTION=True), pytest.raises(CommandError, match="production"):
+    with (
+        override_settings(CASEWORK_PRODUCTION=True),
+        pytest.raises(CommandError, match="production"),
+    ):
         call_command("seed_demo")
     assert not User.objects.exists()

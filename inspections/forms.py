@@ -1,0 +1,100 @@
+"""Forms of the inspection pages: transition payloads and planning.
+
+The forms only shape the input (text to lists, strings to dates); the rules
+stay in the payload serializers and the services, whose errors are mapped back
+onto the fields.
+"""
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from casework.visibility import jurisdiction_q
+from registry.models import Enterprise
+
+
+class ListField(forms.CharField):
+    """A list typed as text, one item per line or separated by commas or spaces."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [item for item in re.split(r"[\s,，、]+", text) if item]
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return " ".join(str(item) for item in value)
+        return value
+
+
+def form_field(description: dict[str, Any]) -> forms.Field:
+    """Build a form field from a payload field description (``field_descriptions``)."""
+    options = {
+        "label": description["label"],
+        "help_text": description.get("help_text", ""),
+        "required": description["required"],
+    }
+    kind = description["type"]
+    if description.get("choices"):
+        choices = [(c["value"], c["label"]) for c in description["choices"]]
+        return forms.ChoiceField(choices=choices, **options)
+    if kind == "list":
+        return ListField(**options)
+    if kind == "boolean":
+        return forms.BooleanField(**{**options, "required": False})
+    if kind == "date":
+        return forms.DateField(**options)
+    if kind == "integer":
+        return forms.IntegerField(**options)
+    if kind == "decimal":
+        return forms.DecimalField(**options)
+    return forms.CharField(**options)
+
+
+def _messages(errors) -> list[str]:
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in _messages(value)]
+    if isinstance(errors, list | tuple):
+        return [m for value in errors for m in _messages(value)]
+    return [str(errors)]
+
+
+class TransitionForm(forms.Form):
+    """The payload form of one transition, built from its field descriptions."""
+
+    def __init__(self, descriptions: list[dict[str, Any]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for description in descriptions:
+            self.fields[description["name"]] = form_field(description)
+
+    def payload(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+    def add_payload_errors(self, errors: dict) -> None:
+        """Show the payload's validation errors next to their fields."""
+        for name, value in errors.items():
+            field = name if name in self.fields else None
+            # Viewflow's renderer shows one error per field, so join them.
+            self.add_error(field, " ".join(_messages(value)))
+
+
+class InspectionPlanForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    planned_on = forms.DateField(label=_("Planned on"))
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Officers"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        self.fields["officers"].queryset = (
+            get_user_model()
+            .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
+            .filter(role="officer", is_active=True)
+            .order_by("username")
+        )

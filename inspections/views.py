@@ -1,0 +1,179 @@
+"""Staff pages of inspections: list, page with transitions and timeline, planning.
+
+Views only translate between HTTP and the services: what a user may see comes
+from ``Inspection.objects.visible_to``, what they may do from
+``casework.transitions``, and every write goes through a service.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
+from casework.models import AuditEvent
+from casework.transitions import (
+    field_descriptions,
+    registered,
+    transition_perform,
+    transitions_available,
+)
+from inspections.forms import InspectionPlanForm, TransitionForm
+from inspections.models import Inspection
+from inspections.services import inspection_create
+
+OBJECT_TYPE = "inspections.inspection"
+
+
+def _state_label(value: str) -> str:
+    try:
+        return Inspection.State(value).label
+    except ValueError:
+        return value
+
+
+def _transition_label(name: str) -> str:
+    method = getattr(Inspection, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    for transition in meta.transitions.values() if meta else ():
+        return str(transition.custom.get("label", name))
+    return name
+
+
+def _action_label(event: AuditEvent) -> str:
+    if event.action == "transition":
+        return _transition_label(event.transition)
+    if event.action == "create":
+        return _("Planned the inspection")
+    return event.action
+
+
+def _details(payload: dict) -> str:
+    def text(value):
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    return "; ".join(f"{key}: {text(value)}" for key, value in payload.items())
+
+
+def _timeline(inspection: Inspection) -> list[dict]:
+    events = AuditEvent.objects.filter(object_type=OBJECT_TYPE, object_id=str(inspection.pk))
+    return [
+        {
+            "event": event,
+            "label": _action_label(event),
+            "source": _state_label(event.source_state) if event.source_state else "",
+            "target": _state_label(event.target_state) if event.target_state else "",
+            "details": _details(event.payload),
+        }
+        for event in events.order_by("seq")
+    ]
+
+
+def _initial(inspection: Inspection) -> dict:
+    """Prefill what the page already knows: the planned officers."""
+    return {"officers": [officer.username for officer in inspection.officers.all()]}
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def inspection_list(request):
+    inspections = (
+        Inspection.objects.visible_to(request.user)
+        .select_related("enterprise")
+        .prefetch_related("officers")
+    )
+    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
+    return render(request, "inspections/inspection_list.html", {"page": page})
+
+
+def inspection_detail(request, pk: int):
+    visible = Inspection.objects.visible_to(request.user)
+    inspection = get_object_or_404(visible.select_related("enterprise__jurisdiction"), pk=pk)
+    posted_name, posted_form = None, None
+    if request.method == "POST":
+        posted_name = request.POST.get("transition", "")
+        entry = registered(Inspection).get(posted_name)
+        if entry is None:
+            raise Http404
+        posted_form = TransitionForm(
+            field_descriptions(entry.payload), data=request.POST, prefix=posted_name
+        )
+        if posted_form.is_valid():
+            try:
+                transition_perform(
+                    queryset=visible,
+                    pk=pk,
+                    name=posted_name,
+                    actor=request.user,
+                    data=posted_form.payload(),
+                    version=_version(request),
+                )
+            except NotVisible as exc:
+                raise Http404 from exc
+            except Forbidden as exc:
+                raise PermissionDenied(str(exc.message)) from exc
+            except Conflict as exc:
+                messages.error(
+                    request,
+                    _("%(message)s The inspection is now “%(state)s”.")
+                    % {"message": exc.message, "state": _state_label(exc.state)},
+                )
+                return redirect("inspections:detail", pk=pk)
+            except Invalid as exc:
+                posted_form.add_payload_errors(exc.errors)
+            else:
+                messages.success(
+                    request, _("Done: %(action)s.") % {"action": _transition_label(posted_name)}
+                )
+                return redirect("inspections:detail", pk=pk)
+
+    actions = []
+    for available in transitions_available(instance=inspection, user=request.user):
+        name = available["name"]
+        if name == posted_name:
+            form = posted_form
+        else:
+            form = TransitionForm(available["fields"], prefix=name, initial=_initial(inspection))
+        actions.append({"name": name, "label": available["label"], "form": form})
+    if posted_form is not None and posted_name not in {a["name"] for a in actions}:
+        actions.append(
+            {"name": posted_name, "label": _transition_label(posted_name), "form": posted_form}
+        )
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "officers": inspection.officers.order_by("username"),
+            "actions": actions,
+            "timeline": _timeline(inspection),
+        },
+    )
+
+
+def inspection_plan(request):
+    form = InspectionPlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = inspection_create(
+                actor=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                planned_on=form.cleaned_data["planned_on"],
+                officers=list(form.cleaned_data["officers"]),
+            )
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+        except Invalid as exc:
+            for name, errors in exc.errors.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("The inspection is planned."))
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/inspection_plan.html", {"form": form})

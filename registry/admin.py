@@ -1,0 +1,14 @@
+"""Admin of the registers."""
+
+from django.contrib import admin
+
+from registry.models import Enterprise
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "uscc", "sector", "jurisdiction", "legal_representative")
+    list_filter = ("sector", "jurisdiction")
+    list_select_related = ("jurisdiction",)
+    search_fields = ("name", "uscc", "legal_representative")
+    autocomplete_fields = ("jurisdiction",)

@@ -1,0 +1,68 @@
+from django.test import Client
+
+from tests.factories import PASSWORD, make_enterprise, make_inspection, make_user
+
+
+def test_portal_login_page_renders(db):
+    response = Client().get("/portal/login/")
+
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_enterprise_user_logs_in_to_my_enterprise(db):
+    enterprise = make_enterprise(
+        name="南宁化工有限公司", address="南宁市青秀区民族大道 1 号", legal_representative="张三"
+    )
+    user = make_user(role="enterprise", enterprise=enterprise)
+    client = Client()
+
+    response = client.post(
+        "/portal/login/", {"username": user.username, "password": PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain == [("/portal/", 302)]
+    content = response.content.decode()
+    for text in ("南宁化工有限公司", enterprise.uscc, "危险化学品", "民族大道", "张三"):
+        assert text in content
+
+
+def test_my_enterprise_shows_only_own_enterprise_and_its_inspections(login, officers, enterprise):
+    neighbour = make_enterprise(name="Neighbour Works")
+    own_inspection = make_inspection(enterprise=enterprise, officers=officers)
+    make_inspection(enterprise=neighbour, officers=officers)
+    client = login(make_user(role="enterprise", enterprise=enterprise), url="/portal/login/")
+
+    response = client.get("/portal/")
+
+    content = response.content.decode()
+    assert enterprise.name in content
+    assert "Neighbour Works" not in content
+    assert neighbour.uscc not in content
+    assert f"<td>{own_inspection.pk}</td>" in content
+    assert content.count("<tr>") == 2  # the header row and the one own inspection
+
+
+def test_staff_are_refused_by_the_portal_login(db, officers):
+    client = Client()
+
+    response = client.post(
+        "/portal/login/", {"username": officers[0].username, "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "工作人员登录入口" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_staff_get_no_portal_pages(login, officers):
+    client = login(officers[0])
+
+    assert client.get("/portal/").status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_the_portal_login(db):
+    response = Client().get("/portal/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/portal/login/")
