@@ -91,10 +91,14 @@ class TransitionsMixin:
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def transition(self, request, pk=None, name=None):
+        if not isinstance(request.data, dict):
+            raise Invalid(str(_("The body must be a JSON object of the payload's fields.")))
         # The payload serializer ignores the undeclared `version` key.
         version = request.data.get("version")
         if version is not None:
             try:
+                if isinstance(version, bool):
+                    raise TypeError(version)
                 version = int(version)
             except (TypeError, ValueError):
                 raise Invalid({"version": [str(_("A whole number is required."))]}) from None
@@ -129,6 +133,10 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+
+    def get_authenticate_header(self, request):
+        # Without it DRF turns a wrong password into 403; it is a 401.
+        return "Token"
 
     @extend_schema(
         request=TokenRequestSerializer,

@@ -124,8 +124,14 @@ class Verification:
 
 
 def audit_verify(*, chunk_size: int = 5000) -> Verification:
-    """Walk the whole chain; report the first broken link, if any."""
-    prev_hash, expected_seq, count, last = GENESIS_HASH, 1, 0, None
+    """Walk the whole chain; report the first broken link, if any.
+
+    Safe while others write: the head is read first, so every event it names is
+    already committed; events beyond it must be named by the head as read again
+    at the end (written meanwhile), or they were appended behind its back.
+    """
+    head = AuditHead.objects.get(pk=1)
+    prev_hash, expected_seq, count, last, at_head = GENESIS_HASH, 1, 0, None, None
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
             return Verification(False, count, event.pk, event.seq, "sequence gap or reorder")
@@ -133,9 +139,10 @@ def audit_verify(*, chunk_size: int = 5000) -> Verification:
             return Verification(False, count, event.pk, event.seq, "previous hash mismatch")
         if event_hash(event) != event.hash:
             return Verification(False, count, event.pk, event.seq, "content does not match hash")
+        if event.seq == head.seq:
+            at_head = event
         prev_hash, expected_seq, count, last = event.hash, expected_seq + 1, count + 1, event
-    head = AuditHead.objects.get(pk=1)
-    if head.seq != count or head.hash != prev_hash:
+    if count < head.seq:
         return Verification(
             False,
             count,
@@ -143,4 +150,19 @@ def audit_verify(*, chunk_size: int = 5000) -> Verification:
             last.seq if last else None,
             f"chain ends at #{count} but its head names #{head.seq}: events are missing",
         )
+    if at_head is not None and at_head.hash != head.hash:
+        return Verification(
+            False, count, at_head.pk, at_head.seq, "the chain head names another hash"
+        )
+    if count > head.seq:
+        head = AuditHead.objects.get(pk=1)
+        if head.seq < count:
+            beyond = AuditEvent.objects.get(seq=head.seq + 1)
+            return Verification(
+                False,
+                count,
+                beyond.pk,
+                beyond.seq,
+                f"events after #{head.seq} are not named by the chain head",
+            )
     return Verification(True, count)

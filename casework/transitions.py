@@ -151,7 +151,8 @@ def transition_perform(
     if entry is None:
         raise NotVisible(_("No such transition."))
     with transaction.atomic():
-        instance = queryset.select_for_update().filter(pk=pk).first()
+        # Lock only this row, not the rows joined by the visibility filter.
+        instance = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
         if instance is None:
             raise NotVisible()
         state_field = _state_field(queryset.model, name)

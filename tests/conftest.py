@@ -36,6 +36,12 @@ def services_missing() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords cheaply; logins still check them for real."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _services_rule(request):
     if request.node.get_closest_marker("services") is None:
         return

@@ -24,12 +24,13 @@ DROP FUNCTION IF EXISTS casework_audit_refuse_change();
 
 def install_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REFUSE_SQL)
+        # params=None: the SQL's literal "%" must not be read as a placeholder.
+        schema_editor.execute(REFUSE_SQL, params=None)
 
 
 def remove_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(ALLOW_SQL)
+        schema_editor.execute(ALLOW_SQL, params=None)
 
 
 def create_head(apps, schema_editor):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from casework import clock
@@ -30,4 +31,5 @@ class Command(BaseCommand):
             clock.clock_set(to=when, frozen=frozen)
         elif verb == "reset":
             clock.clock_reset()
-        self.stdout.write(clock.now().isoformat())
+        # In the project's time zone: the time an operator just typed, not UTC.
+        self.stdout.write(timezone.localtime(clock.now()).isoformat())
