@@ -1,9 +1,16 @@
-"""``/healthz``: is the database reachable, is the broker reachable."""
+"""``/healthz``: is the database reachable, is the broker reachable.
+
+Answers 200 when both are usable, 503 otherwise, always with the JSON shape
+``{"status": "ok"|"error", "database": ..., "broker": ...}``. The broker is
+``"eager"`` when none is configured (tasks then run in-process).
+"""
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
+
+BROKER_TIMEOUT = 2  # seconds; a health probe must answer quickly
 
 
 def _database() -> str:
@@ -17,13 +24,15 @@ def _database() -> str:
 
 
 def _broker() -> str:
-    if not settings.CELERY_BROKER_URL:
-        return "eager"  # no broker configured: tasks run in-process
+    # Read at call time, so the URL in effect now is the one probed.
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return "eager"
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(url=url) as conn:
+            conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
     except Exception as exc:
         return f"error: {type(exc).__name__}: {exc}"
     return "ok"
