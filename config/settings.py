@@ -87,8 +87,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves collected static files in production (gunicorn serves none).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +101,10 @@ MIDDLEWARE = [
 # The middleware is listed above (Casework's site middleware extends Viewflow's),
 # so Viewflow must not append its own.
 VIEWFLOW = {"AUTOREGISTER": False}
+
+if PRODUCTION:
+    # Serve collected static files (gunicorn serves none; runserver does in development).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
