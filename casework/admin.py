@@ -2,9 +2,53 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import AuditEvent, Jurisdiction, User
+from casework import audit
+from casework.models import (
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    Deadline,
+    DeadlineEntry,
+    DeadlineReminder,
+    Jurisdiction,
+    PeriodRule,
+    User,
+)
+
+# Never copied into the audit trail.
+SECRET_FIELDS = {"password"}
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Write every add, change and delete made in the admin into the audit trail."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = [name for name in form.changed_data if name not in SECRET_FIELDS]
+            audit.audit_record(
+                action="admin_change" if change else "admin_add",
+                actor=request.user,
+                obj=obj,
+                payload={
+                    "changed": changed,
+                    "values": {name: str(form.cleaned_data.get(name)) for name in changed},
+                },
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit.audit_record(action="admin_delete", actor=request.user, obj=obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
 
 admin.site.site_header = _("Casework administration")
 admin.site.site_title = _("Casework")
@@ -12,7 +56,7 @@ admin.site.index_title = _("Administration")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ("username", "last_name", "role", "jurisdiction", "enterprise", "is_active")
     list_filter = ("role", "is_active", "jurisdiction")
     list_select_related = ("jurisdiction", "enterprise")
@@ -37,7 +81,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -72,3 +116,93 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only the services write."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ReadOnlyAdmin):
+    list_display = ("year", "source", "loaded_at")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    """Official days come from `load_calendar`; corrections here are audited."""
+
+    list_display = ("date", "kind", "name", "jurisdiction", "source")
+    list_filter = ("kind", "jurisdiction")
+    date_hierarchy = "date"
+    search_fields = ("name", "source")
+
+
+@admin.register(PeriodRule)
+class PeriodRuleAdmin(AuditedAdmin):
+    list_display = (
+        "code",
+        "effective_from",
+        "jurisdiction",
+        "length",
+        "unit",
+        "party_facing",
+        "confidence",
+    )
+    list_filter = ("code", "unit", "confidence", "jurisdiction")
+    search_fields = ("code", "legal_basis", "source")
+
+
+class DeadlineEntryInline(admin.TabularInline):
+    model = DeadlineEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ("kind", "at", "actor", "reason", "due_before", "due_after")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DeadlineReminderInline(admin.TabularInline):
+    model = DeadlineReminder
+    extra = 0
+    can_delete = False
+    readonly_fields = ("offset", "remind_on", "fired_at", "cancelled")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    list_display = (
+        "kind",
+        "subject_type",
+        "subject_id",
+        "due_date",
+        "status",
+        "provisional",
+        "jurisdiction",
+    )
+    list_filter = ("status", "kind", "provisional", "party_facing")
+    search_fields = ("=subject_id", "party")
+    date_hierarchy = "due_date"
+    inlines = [DeadlineEntryInline, DeadlineReminderInline]
+
+
+@admin.register(DeadlineEntry)
+class DeadlineEntryAdmin(ReadOnlyAdmin):
+    """What changed on deadlines, for example after official calendar data arrived."""
+
+    list_display = ("at", "kind", "deadline", "due_before", "due_after", "actor")
+    list_filter = ("kind",)

@@ -192,3 +192,268 @@ class SimulatedClock(models.Model):
 
     def __str__(self):
         return f"{self.set_to.isoformat()}{' (frozen)' if self.frozen else ''}"
+
+
+def _national_or_local_unique(name: str, *fields: str) -> list[models.UniqueConstraint]:
+    """Unique per jurisdiction, and once among national rows (jurisdiction NULL)."""
+    return [
+        models.UniqueConstraint(
+            fields=["jurisdiction", *fields],
+            condition=models.Q(jurisdiction__isnull=False),
+            name=f"{name}_local_unique",
+        ),
+        models.UniqueConstraint(
+            fields=list(fields),
+            condition=models.Q(jurisdiction__isnull=True),
+            name=f"{name}_national_unique",
+        ),
+    ]
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday schedule (国务院办公厅通知) is loaded."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        verbose_name = _("official calendar year")
+        verbose_name_plural = _("official calendar years")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A non-ordinary day: a holiday, or a make-up working day (调休上班).
+
+    Rows without a jurisdiction are the national base; a jurisdiction's rows
+    override it for that jurisdiction and everything below it.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty for the national calendar."),
+    )
+    date = models.DateField(_("date"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = _national_or_local_unique("calendarday", "date")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class PeriodRule(models.Model):
+    """One version of a legal period: its length, unit, basis, source and confidence.
+
+    The version in force for a procedural act is the one with the latest
+    ``effective_from`` on or before the act's date, a jurisdiction's own version
+    winning a tie with the national one.
+    """
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        CALENDAR_DAYS = "calendar_days", _("calendar days")
+        MONTHS = "months", _("months")
+        DAY_OF_MONTH = "day_of_month", _("day of the following month")
+
+    class Confidence(models.TextChoices):
+        VERIFIED = "V", _("Verified in the statute")
+        SECONDARY = "S", _("Secondary source; configurable")
+        MIXED = "M", _("Reported wording; configurable")
+
+    code = models.CharField(_("code"), max_length=40)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty for the national rule."),
+    )
+    effective_from = models.DateField(_("effective from"))
+    length = models.PositiveIntegerField(_("length"))
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    party_facing = models.BooleanField(
+        _("party-facing"),
+        default=False,
+        help_text=_("A party's window: computed generously, never shortened."),
+    )
+    reminder_offsets = models.JSONField(
+        _("reminders (working days before due)"), default=list, blank=True
+    )
+    legal_basis = models.TextField(_("legal basis"))
+    source = models.TextField(_("source"), blank=True)
+    confidence = models.CharField(_("confidence"), max_length=1, choices=Confidence.choices)
+
+    class Meta:
+        verbose_name = _("period rule")
+        verbose_name_plural = _("period rules")
+        ordering = ["code", "-effective_from"]
+        constraints = _national_or_local_unique("periodrule", "code", "effective_from")
+
+    def __str__(self):
+        return f"{self.code} {self.length} {self.unit} ({self.effective_from})"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DeadlineQuerySet":
+        from casework.visibility import staff_or_enterprise_q
+
+        return self.filter(
+            staff_or_enterprise_q(
+                user, path_lookup="jurisdiction__path", enterprise_lookup="enterprise_id"
+            )
+        )
+
+
+class Deadline(models.Model):
+    """A legal clock: one period running from one event, for one subject."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MET = "met", _("Met")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    rule = models.ForeignKey(
+        PeriodRule, verbose_name=_("rule version"), on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.TextField(_("legal basis"))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
+    subject_type = models.CharField(_("subject type"), max_length=100)
+    subject_id = models.CharField(_("subject id"), max_length=64)
+    party = models.CharField(_("party"), max_length=200, blank=True)
+    start_event = models.CharField(_("start event"), max_length=60)
+    started_at = models.DateTimeField(_("start event time"))
+    start_date = models.DateField(_("start date"))
+    length = models.PositiveIntegerField(_("length"))
+    unit = models.CharField(_("unit"), max_length=20, choices=PeriodRule.Unit.choices)
+    due_date = models.DateField(_("due date"))
+    printed_due_date = models.DateField(
+        _("due date printed on a served document"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    provisional = models.BooleanField(_("provisional"), default=False)
+    party_facing = models.BooleanField(_("party-facing"), default=False)
+    explanation_zh = models.TextField(_("explanation (Chinese)"))
+    explanation_en = models.TextField(_("explanation (English)"))
+    suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
+    fired_at = models.DateTimeField(_("fired at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_date", "pk"]
+        indexes = [
+            # The sweep reads only open rows by due date: its cost follows what
+            # is due, not what is open.
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(status="open"),
+                name="deadline_open_due",
+            ),
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject_type}:{self.subject_id} → {self.due_date}"
+
+
+class DeadlineEntry(models.Model):
+    """Append-only ledger of what happened to a deadline after it was opened."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", _("Extension")
+        SUSPENSION = "suspension", _("Suspension")
+        RESUMPTION = "resumption", _("Resumption")
+        RECOMPUTATION = "recomputation", _("Recomputation")
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="ledger"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    due_before = models.DateField(_("due before"), null=True, blank=True)
+    due_after = models.DateField(_("due after"), null=True, blank=True)
+    explanation_zh = models.TextField(_("explanation (Chinese)"), blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("deadline ledger entry")
+        verbose_name_plural = _("deadline ledger entries")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.due_before} → {self.due_after}"
+
+
+class DeadlineReminder(models.Model):
+    """A reminder a number of working days before a deadline; fires once."""
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    offset = models.PositiveSmallIntegerField(_("working days before due"))
+    remind_on = models.DateField(_("remind on"))
+    fired_at = models.DateTimeField(_("fired at"), null=True, blank=True)
+    # Set when the deadline closes first, so the sweep's index forgets the row.
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "offset"], name="reminder_once_per_offset")
+        ]
+        indexes = [
+            models.Index(
+                fields=["remind_on"],
+                condition=models.Q(fired_at__isnull=True, cancelled=False),
+                name="reminder_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.deadline} −{self.offset}"

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 WORKING_DAYS = "working_days"
 CALENDAR_DAYS = "calendar_days"
-UNITS = (WORKING_DAYS, CALENDAR_DAYS)
+MONTHS = "months"
+DAY_OF_MONTH = "day_of_month"  # the Nth day of the month after the start's month
+UNITS = (WORKING_DAYS, CALENDAR_DAYS, MONTHS, DAY_OF_MONTH)
 
 HOLIDAY = "holiday"
 WORKDAY = "workday"  # a make-up working day (调休上班), usually a weekend day
@@ -53,14 +55,15 @@ class WorkCalendar:
         return year in self.official_years
 
     def special_day(self, day: datetime.date) -> SpecialDay | None:
-        if self.is_official(day.year):
-            return self.special.get(day)
+        special = self.special.get(day)  # official rows, or a local override
+        if special is not None or self.is_official(day.year):
+            return special
         if day.year not in self._fallback_cache:
             self._fallback_cache[day.year] = self.fallback(day.year)
         name = self._fallback_cache[day.year].get(day)
         if name is not None:
             return SpecialDay(HOLIDAY, name, "statutory holidays (provisional)")
-        return self.special.get(day)  # a local override may still apply
+        return None
 
     def is_working_day(self, day: datetime.date) -> bool:
         special = self.special_day(day)
@@ -104,6 +107,24 @@ def _check(start, length, unit) -> None:
         raise PeriodError("length", "length must be a positive whole number of days")
     if unit not in UNITS:
         raise PeriodError("unit", f"unit must be one of {', '.join(UNITS)}")
+    if unit == DAY_OF_MONTH and length > 28:
+        raise PeriodError("length", "a day of the month must be between 1 and 28")
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """Same day ``months`` later; the month's last day when that day does not exist."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - ONE_DAY).day
+    return datetime.date(year, month, min(day.day, last))
+
+
+def _last_day(start: datetime.date, length: int, unit: str) -> datetime.date:
+    if unit == CALENDAR_DAYS:
+        return start + datetime.timedelta(days=length)
+    if unit == MONTHS:
+        return _add_months(start, length)
+    return _add_months(start.replace(day=1), 1).replace(day=length)
 
 
 def _skip_reason(calendar: WorkCalendar, day: datetime.date) -> str:
@@ -137,7 +158,7 @@ def deadline_compute(
         else:  # pragma: no cover - only with a calendar that has no working days
             raise PeriodError("length", "no working day found within the scan limit")
     else:
-        day = start + datetime.timedelta(days=length)
+        day = _last_day(start, length, unit)
         if not calendar.is_working_day(day):
             moved_from = day
             while not calendar.is_working_day(day):
@@ -204,9 +225,15 @@ def _explain(start, length, unit, due, skipped, made_up, moved_from, provisional
     if unit == WORKING_DAYS:
         zh = [f"自{_zh_date(start)}起算，当日不计，{length}个工作日。"]
         en = [f"{length} working day(s) from {_en_date(start)}, the start day not counted."]
-    else:
+    elif unit == CALENDAR_DAYS:
         zh = [f"自{_zh_date(start)}起算，当日不计，{length}日。"]
         en = [f"{length} calendar day(s) from {_en_date(start)}, the start day not counted."]
+    elif unit == MONTHS:
+        zh = [f"自{_zh_date(start)}起算，当日不计，{length}个月。"]
+        en = [f"{length} month(s) from {_en_date(start)}, the start day not counted."]
+    else:
+        zh = [f"{_zh_date(start)}之后的下一个月{length}日。"]
+        en = [f"Day {length} of the month after {_en_date(start)}."]
     if moved_from is not None:
         zh.append(f"期间届满日{_zh_date(moved_from)}不是工作日，顺延至下一个工作日。")
         en.append(
@@ -234,3 +261,30 @@ def _explain(start, length, unit, due, skipped, made_up, moved_from, provisional
             "holidays were assumed, so the result is provisional."
         )
     return "".join(zh), " ".join(en)
+
+
+def working_days_before(*, calendar: WorkCalendar, due: datetime.date, count: int) -> datetime.date:
+    """The working day that lies ``count`` working days before ``due``."""
+    day, seen = due, 0
+    for _ in range(MAX_SCAN_DAYS):
+        day -= ONE_DAY
+        if calendar.is_working_day(day):
+            seen += 1
+            if seen == count:
+                return day
+    raise PeriodError("count", "no working day found within the scan limit")
+
+
+def units_between(
+    *, calendar: WorkCalendar, first: datetime.date, last: datetime.date, unit: str
+) -> int:
+    """Count the period's units in [first, last]: working days, or calendar days."""
+    if last < first:
+        return 0
+    if unit != WORKING_DAYS:
+        return (last - first).days + 1
+    count, day = 0, first
+    while day <= last:
+        count += calendar.is_working_day(day)
+        day += ONE_DAY
+    return count

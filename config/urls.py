@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from casework.api import TokenView
+from casework.deadlines_api import CalendarDeadlineView, DeadlineViewSet
 from casework.health import healthz
 from inspections.api import InspectionViewSet
 from registry.api import EnterpriseViewSet
@@ -13,9 +14,11 @@ from registry.api import EnterpriseViewSet
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 api_urls = [
     path("auth/token", TokenView.as_view(), name="api-token"),
+    path("calendar/deadline/", CalendarDeadlineView.as_view(), name="calendar-deadline"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -6,7 +6,6 @@ thread ends); a barrier releases them together.
 
 import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -18,33 +17,9 @@ from casework.models import AuditEvent
 from casework.transitions import transition_perform
 from inspections.models import Inspection
 from tests.factories import make_enterprise, make_inspection, make_user
+from tests.threads import N, run_together
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-N = 20
-
-
-def run_together(work: Callable[[int], object], n: int = N) -> list:
-    """Run ``work(i)`` for i in range(n) in n threads released at once; return results."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return results
 
 
 def assert_linear_chain(expected_count: int) -> None:

@@ -1,0 +1,65 @@
+"""Two sweeps at once on PostgreSQL fire each due deadline and reminder exactly once."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from casework.audit import audit_verify
+from casework.deadlines import deadline_open
+from casework.models import AuditEvent, Deadline
+from casework.sweeps import tick_run
+from tests.factories import make_enterprise, make_inspection, make_user
+from tests.threads import run_together
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def open_many(n: int, kind: str, day: datetime.date) -> list[Deadline]:
+    enterprise = make_enterprise()
+    officers = [make_user(role="officer") for _ in range(2)]
+    inspection = make_inspection(enterprise=enterprise, officers=officers)
+    started = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    return [
+        deadline_open(
+            kind=kind,
+            subject=inspection,
+            jurisdiction=enterprise.jurisdiction,
+            enterprise=enterprise,
+            start_event="served",
+            started_at=started,
+        )
+        for _ in range(n)
+    ]
+
+
+def events_per_object(action: str) -> Counter:
+    return Counter(AuditEvent.objects.filter(action=action).values_list("object_id", flat=True))
+
+
+def test_concurrent_sweeps_fire_each_due_deadline_exactly_once():
+    deadlines = open_many(60, "reinspection", datetime.date(2026, 3, 2))  # due 12 March
+    after_due = timezone.make_aware(datetime.datetime(2026, 3, 20, 8))
+
+    results = run_together(lambda i: tick_run(now=after_due), n=4)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r.done["deadlines"] for r in results) == len(deadlines)
+    fired = events_per_object("deadline_fired")
+    assert fired == Counter({str(d.pk): 1 for d in deadlines})
+    assert not Deadline.objects.filter(status=Deadline.Status.OPEN).exists()
+    assert audit_verify().ok
+
+
+def test_concurrent_sweeps_fire_each_reminder_exactly_once():
+    deadlines = open_many(30, "payment", datetime.date(2026, 9, 19))  # reminders 28 & 30 Sept
+    reminder_day = timezone.make_aware(datetime.datetime(2026, 9, 30, 8))
+
+    results = run_together(lambda i: tick_run(now=reminder_day), n=4)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r.done["deadline_reminders"] for r in results) == 2 * len(deadlines)
+    reminded = events_per_object("deadline_reminder")
+    assert reminded == Counter({str(d.pk): 2 for d in deadlines})
+    assert audit_verify().ok
