@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from casework.admin import AuditedAdmin
 from registry.models import Enterprise
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(AuditedAdmin):
     list_display = ("name", "uscc", "sector", "jurisdiction", "legal_representative")
     list_filter = ("sector", "jurisdiction")
     list_select_related = ("jurisdiction",)
