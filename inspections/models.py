@@ -1,4 +1,4 @@
-"""Inspections (现场检查); worker checks, findings and orders follow."""
+"""Inspections (现场检查), worker checks, findings and evidence."""
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,13 @@ def _is_inspecting_officer(instance, user) -> bool:
 
 def _is_officer_or_supervisor(instance, user) -> bool:
     return user.has_role("officer", "supervisor")
+
+
+def _all_findings_disposed(inspection) -> bool:
+    return not inspection.findings.filter(state=Finding.State.OPEN).exists()
+
+
+_all_findings_disposed.message = _("Every finding must be disposed before the inspection closes.")
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -113,6 +120,7 @@ class Inspection(FSMModelMixin, models.Model):
         source=State.RECORDED,
         target=State.CLOSED,
         permission=_is_officer_or_supervisor,
+        conditions=[_all_findings_disposed],
         custom={"label": _("Close")},
     )
     def close(self):
@@ -128,3 +136,192 @@ class Inspection(FSMModelMixin, models.Model):
     def cancel(self, *, reason):
         self.cancelled_at = clock.now()
         self.cancel_reason = reason
+
+
+class WorkerCheck(models.Model):
+    """One worker checked on site against the registers; kept whatever the verdict."""
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.PROTECT,
+        related_name="worker_checks",
+    )
+    worker = models.ForeignKey(
+        "registry.Worker",
+        verbose_name=_("worker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checks",
+    )
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    job = models.CharField(_("job"), max_length=100)
+    special_ops = models.JSONField(_("special-operations categories"), default=list, blank=True)
+    is_team_leader = models.BooleanField(_("team leader"), default=False)
+    checked_on = models.DateField(_("checked on"))
+    qualified = models.BooleanField(_("qualified"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("worker check")
+        verbose_name_plural = _("worker checks")
+        ordering = ["checked_at", "pk"]
+
+    def __str__(self):
+        verdict = _("qualified") if self.qualified else _("not qualified")
+        return f"{self.job} {verdict}"
+
+
+def _is_staff_officer_or_supervisor(instance, user) -> bool:
+    return user.has_role("officer", "supervisor")
+
+
+class FindingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FindingQuerySet":
+        return self.filter(
+            staff_or_enterprise_q(
+                user,
+                path_lookup="inspection__enterprise__jurisdiction__path",
+                enterprise_lookup="inspection__enterprise_id",
+            )
+        )
+
+
+class Finding(FSMModelMixin, models.Model):
+    """One unqualified worker, or one enterprise-level gap, with its legal basis."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DISPOSED = "disposed", _("Disposed")
+
+    class Level(models.TextChoices):
+        WORKER = "worker", _("Worker")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    class Disposition(models.TextChoices):
+        CORRECTED_ON_SITE = "corrected_on_site", _("Corrected on site")
+        ORDER_AND_PENALTY = "order_and_penalty", _("Rectification order and penalty case")
+        TRANSFER = "transfer", _("Transfer to another authority")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="findings"
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    worker_check = models.OneToOneField(
+        WorkerCheck,
+        verbose_name=_("worker check"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="finding",
+    )
+    worker = models.ForeignKey(
+        "registry.Worker",
+        verbose_name=_("worker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    job = models.CharField(_("job"), max_length=100, blank=True)
+    reason_codes = models.JSONField(_("reason codes"), default=list)
+    legal_basis = models.TextField(_("legal basis"))
+    description = models.TextField(_("description"), blank=True)
+    state = FSMField(
+        _("state"), default=State.OPEN, choices=State.choices, protected=True, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    disposition = models.CharField(
+        _("disposition"), max_length=24, choices=Disposition.choices, blank=True
+    )
+    due_date = models.DateField(_("rectification due date"), null=True, blank=True)
+    transfer_to = models.CharField(_("transferred to"), max_length=200, blank=True)
+    disposition_note = models.TextField(_("note on the disposition"), blank=True)
+    disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["inspection", "pk"]
+
+    def __str__(self):
+        return _("Finding %(pk)s: %(codes)s") % {
+            "pk": self.pk,
+            "codes": ", ".join(self.reason_codes),
+        }
+
+    @transition(
+        field=state,
+        source=State.OPEN,
+        target=State.DISPOSED,
+        permission=_is_staff_officer_or_supervisor,
+        custom={"label": _("Dispose")},
+    )
+    def dispose(self, *, disposition, due_date=None, transfer_to="", note=""):
+        self.disposition = disposition
+        self.due_date = due_date
+        self.transfer_to = transfer_to
+        self.disposition_note = note
+        self.disposed_at = clock.now()
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EvidenceQuerySet":
+        return self.filter(
+            staff_or_enterprise_q(
+                user,
+                path_lookup="inspection__enterprise__jurisdiction__path",
+                enterprise_lookup="inspection__enterprise_id",
+            )
+        )
+
+
+class Evidence(models.Model):
+    """A file attached to an inspection or a finding, stored by its SHA-256; never deleted."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name=_("finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("detected type"), max_length=100)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    metadata = models.JSONField(_("metadata (EXIF, GPS)"), default=dict, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.original_name or self.sha256[:12]} ({self.content_type})"
