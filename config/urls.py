@@ -10,6 +10,7 @@ from casework.deadlines_api import CalendarDeadlineView, DeadlineViewSet
 from casework.health import healthz
 from inspections.api import InspectionViewSet
 from registry.api import EnterpriseViewSet
+from registry.qualification_api import QualificationCheckView
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
@@ -19,6 +20,7 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 api_urls = [
     path("auth/token", TokenView.as_view(), name="api-token"),
     path("calendar/deadline/", CalendarDeadlineView.as_view(), name="calendar-deadline"),
+    path("qualification-checks/", QualificationCheckView.as_view(), name="qualification-check"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -1,0 +1,317 @@
+"""Every reason code of DESIGN §3, decided from the registers as of a date."""
+
+import datetime
+import itertools
+
+import pytest
+from rest_framework.test import APIClient
+from stdnum.cn import ric
+
+from registry.models import Certificate, Trainer, Training, Worker
+from registry.qualification import qualification_check
+from tests.factories import make_enterprise, make_user
+
+D = datetime.date
+CHECK_DAY = D(2026, 6, 15)
+JOB = "operator"
+_persons = itertools.count(100)
+
+
+def new_id_number() -> str:
+    body = f"45010319900101{next(_persons):03d}"
+    return body + ric.calc_check_digit(body + "0")  # it reads the first 17 characters
+
+
+@pytest.fixture
+def plant(db):
+    """An enterprise with an internal trainer for the job."""
+    enterprise = make_enterprise()
+    Trainer.objects.create(enterprise=enterprise, id_number=new_id_number(), job=JOB)
+    return enterprise
+
+
+def hire(enterprise, *, special_ops=(), team_leader=False) -> str:
+    id_number = new_id_number()
+    Worker.objects.create(
+        enterprise=enterprise,
+        id_number=id_number,
+        name="张三",
+        job=JOB,
+        special_ops=list(special_ops),
+        is_team_leader=team_leader,
+    )
+    return id_number
+
+
+def train(enterprise, id_number, *, on, theory=True, practical=True, kind="job_safety", job=JOB):
+    return Training.objects.create(
+        enterprise=enterprise,
+        id_number=id_number,
+        kind=kind,
+        job=job if kind == "job_safety" else "",
+        course=f"course {on}",
+        hours=72,
+        theory_passed=theory,
+        practical_passed=practical,
+        assessed_on=on,
+    )
+
+
+def certify(id_number, category, *, issued=None, until=None, review=None):
+    issued, until = issued or D(2024, 1, 1), until or D(2030, 1, 1)
+    return Certificate.objects.create(
+        id_number=id_number,
+        category=category,
+        number=f"T{id_number}{category}{issued}",
+        issued_on=issued,
+        valid_until=until,
+        review_due_on=review,
+    )
+
+
+def check(enterprise, id_number, **extra):
+    return qualification_check(
+        enterprise=enterprise, id_number=id_number, job=JOB, on=CHECK_DAY, **extra
+    )
+
+
+def test_a_trained_registered_worker_is_qualified_and_the_rows_are_named(plant):
+    person = hire(plant)
+    training = train(plant, person, on=D(2026, 1, 10))
+
+    result = check(plant, person)
+
+    assert result.qualified
+    assert result.codes == []
+    assert {"register": "training", "id": training.pk}.items() <= result.rows[1].items()
+
+
+def test_no_training_at_all_is_untrained(plant):
+    result = check(plant, hire(plant))
+
+    assert not result.qualified
+    assert result.codes == ["UNTRAINED"]
+    assert "art. 97 item (3)" in result.reasons[0].legal_basis
+
+
+@pytest.mark.parametrize(("theory", "practical"), [(True, False), (False, True), (False, False)])
+def test_an_assessment_counts_only_when_theory_and_practice_both_passed(plant, theory, practical):
+    person = hire(plant)
+    train(plant, person, on=D(2026, 1, 10), theory=theory, practical=practical)
+
+    assert check(plant, person).codes == ["RETRAINING"]
+
+
+def test_the_latest_assessment_decides_a_later_failure_after_a_pass(plant):
+    person = hire(plant)
+    train(plant, person, on=D(2025, 3, 1))
+    failed = train(plant, person, on=D(2026, 3, 1), practical=False)
+
+    result = check(plant, person)
+
+    assert result.codes == ["RETRAINING"]
+    assert result.reasons[0].rows[0]["id"] == failed.pk
+
+
+def test_the_latest_assessment_decides_a_pass_after_a_failure(plant):
+    person = hire(plant)
+    train(plant, person, on=D(2025, 3, 1), theory=False)
+    train(plant, person, on=D(2026, 3, 1))
+
+    assert check(plant, person).qualified
+
+
+def test_a_pass_dated_after_the_check_date_does_not_count(plant):
+    person = hire(plant)
+    train(plant, person, on=D(2026, 1, 5), practical=False)
+    train(plant, person, on=D(2026, 7, 1))  # after 15 June
+
+    assert check(plant, person).codes == ["RETRAINING"]
+    assert qualification_check(
+        enterprise=plant, id_number=person, job=JOB, on=D(2026, 7, 1)
+    ).qualified
+
+
+def test_a_pass_for_another_job_does_not_count(plant):
+    person = hire(plant)
+    train(plant, person, on=D(2026, 1, 5), job="welder")
+
+    assert check(plant, person).codes == ["UNTRAINED"]
+
+
+def test_trained_elsewhere_but_no_record_here_is_a_missing_training_record(plant):
+    person = hire(plant)
+    train(make_enterprise(), person, on=D(2025, 5, 5))
+
+    result = check(plant, person)
+
+    assert result.codes == ["TRAINING_RECORD_MISSING"]
+    assert "art. 97 item (4)" in result.reasons[0].legal_basis
+
+
+def test_a_person_not_in_the_worker_register_is_a_missing_training_record(plant):
+    stranger = new_id_number()
+    train(plant, stranger, on=D(2026, 1, 5))
+
+    assert check(plant, stranger).codes == ["TRAINING_RECORD_MISSING"]
+
+
+def test_special_operations_without_a_certificate(plant):
+    person = hire(plant, special_ops=["welding"])
+    train(plant, person, on=D(2026, 1, 5))
+
+    result = check(plant, person)
+
+    assert result.codes == ["SPECIAL_OPS_UNCERTIFIED"]
+    assert result.reasons[0].detail == "welding"
+    assert "art. 97 item (7)" in result.reasons[0].legal_basis
+
+
+def test_a_certificate_of_the_wrong_category_does_not_count(plant):
+    person = hire(plant)
+    train(plant, person, on=D(2026, 1, 5))
+    certify(person, "welding")
+
+    assert check(plant, person, special_ops=["electrical"]).codes == ["SPECIAL_OPS_UNCERTIFIED"]
+    assert check(plant, person, special_ops=["welding"]).qualified
+
+
+def test_an_expired_certificate(plant):
+    person = hire(plant, special_ops=["electrical"])
+    train(plant, person, on=D(2026, 1, 5))
+    expired = certify(person, "electrical", until=D(2026, 6, 14))
+
+    result = check(plant, person)
+
+    assert result.codes == ["SPECIAL_OPS_CERT_EXPIRED"]
+    assert result.reasons[0].rows[0]["id"] == expired.pk
+
+
+def test_a_certificate_valid_until_the_check_day_itself_counts(plant):
+    person = hire(plant, special_ops=["electrical"])
+    train(plant, person, on=D(2026, 1, 5))
+    certify(person, "electrical", until=CHECK_DAY, review=CHECK_DAY)
+
+    assert check(plant, person).qualified
+
+
+def test_an_overdue_periodic_review(plant):
+    person = hire(plant, special_ops=["work_at_height"])
+    train(plant, person, on=D(2026, 1, 5))
+    certify(person, "work_at_height", review=D(2026, 5, 31))
+
+    assert check(plant, person).codes == ["SPECIAL_OPS_CERT_EXPIRED"]
+
+
+def test_a_certificate_issued_after_the_check_date_does_not_count(plant):
+    person = hire(plant, special_ops=["welding"])
+    train(plant, person, on=D(2026, 1, 5))
+    certify(person, "welding", issued=D(2026, 7, 1))
+
+    assert check(plant, person).codes == ["SPECIAL_OPS_UNCERTIFIED"]
+
+
+def test_a_team_leader_without_rotation_training(plant):
+    person = hire(plant, team_leader=True)
+    train(plant, person, on=D(2026, 1, 5))
+
+    assert check(plant, person).codes == ["TEAM_LEADER_NOT_ROTATED"]
+    train(plant, person, on=D(2026, 2, 5), kind="team_leader_rotation")
+    assert check(plant, person).qualified
+
+
+def test_a_failed_rotation_training_does_not_count(plant):
+    person = hire(plant)
+    train(plant, person, on=D(2026, 1, 5))
+    train(plant, person, on=D(2026, 2, 5), kind="team_leader_rotation", theory=False)
+
+    assert check(plant, person, is_team_leader=True).codes == ["TEAM_LEADER_NOT_ROTATED"]
+
+
+def test_a_job_without_an_internal_trainer_is_reported_but_does_not_disqualify(db):
+    enterprise = make_enterprise()
+    person = hire(enterprise)
+    train(enterprise, person, on=D(2026, 1, 5))
+
+    result = check(enterprise, person)
+
+    assert result.qualified
+    assert result.codes == ["NO_INTERNAL_TRAINER"]
+    assert result.reasons[0].level == "enterprise"
+
+
+def test_several_reasons_at_once_are_all_reported(db):
+    enterprise = make_enterprise()
+    person = hire(enterprise, special_ops=["welding", "electrical"], team_leader=True)
+    train(enterprise, person, on=D(2026, 1, 5), practical=False)
+    certify(person, "electrical", until=D(2025, 12, 31))
+
+    result = check(enterprise, person)
+
+    assert not result.qualified
+    assert sorted(result.codes) == sorted(
+        [
+            "RETRAINING",
+            "SPECIAL_OPS_CERT_EXPIRED",
+            "SPECIAL_OPS_UNCERTIFIED",
+            "TEAM_LEADER_NOT_ROTATED",
+            "NO_INTERNAL_TRAINER",
+        ]
+    )
+
+
+def test_the_check_reads_the_registers_in_a_constant_number_of_queries(
+    plant, django_assert_max_num_queries
+):
+    person = hire(plant, special_ops=["welding", "electrical"], team_leader=True)
+    for year in range(2015, 2026):
+        train(plant, person, on=D(year, 1, 5))
+
+    with django_assert_max_num_queries(4):
+        check(plant, person)
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_answers_with_reasons_and_a_masked_id_number(plant):
+    person = hire(plant, special_ops=["welding"])
+    officer = make_user(role="officer", jurisdiction="450103")
+
+    response = api(officer).post(
+        "/api/v1/qualification-checks/",
+        {"enterprise": plant.uscc, "id_number": person, "job": JOB, "on": "2026-06-15"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["qualified"] is False
+    assert [r["code"] for r in body["reasons"]] == ["UNTRAINED", "SPECIAL_OPS_UNCERTIFIED"]
+    assert body["id_number"] == person[:6] + "********" + person[-4:]
+    assert person not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("id_number", "450103199001011234"),  # wrong check digit
+        ("enterprise", "91450103MA5KA00105"),  # not in the caller's jurisdiction
+        ("on", "2026-02-30"),
+        ("special_ops", ["juggling"]),
+    ],
+)
+def test_the_api_names_the_bad_field(plant, field, value):
+    person = hire(plant)
+    officer = make_user(role="officer", jurisdiction="450103")
+    body = {"enterprise": plant.uscc, "id_number": person, "job": JOB, field: value}
+    if field == "enterprise":
+        body[field] = make_enterprise(jurisdiction="450123").uscc
+
+    response = api(officer).post("/api/v1/qualification-checks/", body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
