@@ -178,6 +178,10 @@ if PRODUCTION:
     }
 MEDIA_ROOT = Path(os.environ.get("CASEWORK_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Evidence files: content-addressed under MEDIA_ROOT/evidence, never served from MEDIA_URL
+# (only through the API, to those who may see the case).
+CASEWORK_EVIDENCE_DIR = MEDIA_ROOT / "evidence"
+CASEWORK_EVIDENCE_MAX_BYTES = int(os.environ.get("CASEWORK_EVIDENCE_MAX_BYTES", 50 * 1024 * 1024))
 
 # Cache: Redis when configured (shared by every process), else local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
