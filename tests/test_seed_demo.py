@@ -29,3 +29,24 @@ def test_seed_demo_is_refused_in_production(db):
     ):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_every_reason_code_has_a_named_demo_worker(db):
+    from casework import clock
+    from registry.demo import WORKERS
+    from registry.models import Worker
+    from registry.qualification import REASONS, qualification_check
+
+    call_command("seed_demo")
+
+    seen = set()
+    for name, _uscc, job, *_rest, finding in WORKERS:
+        worker = Worker.objects.select_related("enterprise").get(name=name)
+        result = qualification_check(
+            enterprise=worker.enterprise, id_number=worker.id_number, job=job, on=clock.today()
+        )
+        expected = {code for code in REASONS if code in finding}
+        assert set(result.codes) == expected, (name, result.codes)
+        assert result.qualified == finding.startswith("qualified"), name
+        seen |= expected
+    assert seen == set(REASONS)

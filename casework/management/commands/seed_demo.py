@@ -1,4 +1,4 @@
-"""Seed the demo: a city, two counties, staff of every role, enterprises, inspections.
+"""Seed the demo: a city, two counties, staff of every role, enterprises, registers, inspections.
 
 Idempotent: running it again changes nothing. Refused in production. The
 accounts and their password are listed in the README.
@@ -15,6 +15,7 @@ from casework.models import User
 from casework.services import user_create
 from inspections.models import Inspection
 from inspections.services import inspection_create
+from registry.demo import seed_registers
 from registry.models import Enterprise
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -127,6 +128,7 @@ class Command(BaseCommand):
                 check_password=False,
             )
             created += 1
+        created += seed_registers()
         planner = User.objects.get(username="officer1")
         for uscc, county_officers in (
             ("91450103MA5KA00105", ["officer1", "officer2"]),
