@@ -81,8 +81,12 @@ def audit_record(
     payload: dict | None = None,
     rule_versions: dict | None = None,
     file_hashes: Iterable[str] = (),
+    occurred_at: datetime.datetime | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain and return it."""
+    """Append one event to the chain and return it.
+
+    ``occurred_at`` is the clock time of the act (default: the clock's now).
+    """
     if obj is not None:
         object_type = object_type or object_label(obj)
         object_id = object_id or str(obj.pk)
@@ -92,7 +96,7 @@ def audit_record(
         event = AuditEvent(
             seq=head.seq + 1,
             recorded_at=timezone.now(),
-            occurred_at=clock.now(),
+            occurred_at=occurred_at or clock.now(),
             actor_id=actor_id,
             actor_username=getattr(actor, "username", "") or "",
             actor_role=getattr(actor, "role", "") or "",

@@ -434,6 +434,7 @@ def _fire_one(deadline: Deadline, now: datetime.datetime) -> None:
     deadline.reminders.filter(fired_at__isnull=True).update(cancelled=True)
     audit.audit_record(
         action="deadline_fired",
+        occurred_at=now,
         obj=deadline,
         source_state=Deadline.Status.OPEN,
         target_state=Deadline.Status.MISSED,
@@ -454,6 +455,7 @@ def _remind_one(reminder: DeadlineReminder, now: datetime.datetime) -> None:
     reminder.save(update_fields=["fired_at"])
     audit.audit_record(
         action="deadline_reminder",
+        occurred_at=now,
         obj=reminder.deadline,
         payload={
             "offset": reminder.offset,

@@ -383,12 +383,12 @@ class Deadline(models.Model):
         verbose_name_plural = _("deadlines")
         ordering = ["due_date", "pk"]
         indexes = [
-            # The sweep reads only open rows by due date: its cost follows what
-            # is due, not what is open.
+            # The sweep reads only running (open, not suspended) rows in due order:
+            # its cost follows what is due, not what is open or suspended.
             models.Index(
-                fields=["due_date"],
-                condition=models.Q(status="open"),
-                name="deadline_open_due",
+                fields=["due_date", "id"],
+                condition=models.Q(status="open", suspended_on__isnull=True),
+                name="deadline_running_due",
             ),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
         ]
@@ -449,9 +449,9 @@ class DeadlineReminder(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["remind_on"],
+                fields=["remind_on", "id"],
                 condition=models.Q(fired_at__isnull=True, cancelled=False),
-                name="reminder_pending",
+                name="reminder_pending_order",
             )
         ]
 

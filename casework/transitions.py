@@ -174,14 +174,14 @@ def transition_perform(
                 state=source,
                 version=instance.version,
             )
+        unmet = _unmet_condition(instance, transition)
+        if unmet is not None:
+            raise Conflict(unmet, state=source, version=instance.version)
         payload = entry.payload(
             data=data, context={"instance": instance, "actor": actor, "now": clock.now()}
         )
         if not payload.is_valid():
             raise Invalid(payload.errors)
-        unmet = _unmet_condition(instance, transition)
-        if unmet is not None:
-            raise Conflict(unmet, state=source, version=instance.version)
         payload.apply(instance)
         instance.version += 1
         instance.save()

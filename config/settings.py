@@ -243,6 +243,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name for a choice set used by several serializers.
+    "ENUM_NAME_OVERRIDES": {"SpecialOpsCategoryEnum": "registry.models.SpecialOpsCategory"},
     # Serve Swagger UI from our own static files: bureaus often run without Internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -8,17 +8,33 @@ from rest_framework.routers import DefaultRouter
 from casework.api import TokenView
 from casework.deadlines_api import CalendarDeadlineView, DeadlineViewSet
 from casework.health import healthz
-from inspections.api import InspectionViewSet
-from registry.api import EnterpriseViewSet
+from inspections.api import EvidenceViewSet, FindingViewSet, InspectionViewSet
+from registry.api import (
+    CertificateViewSet,
+    EnterpriseViewSet,
+    ImportView,
+    SkillCertificateViewSet,
+    TrainerViewSet,
+    TrainingViewSet,
+    WorkerViewSet,
+)
 from registry.qualification_api import QualificationCheckView
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("workers", WorkerViewSet, basename="worker")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("trainings", TrainingViewSet, basename="training")
+router.register("trainers", TrainerViewSet, basename="trainer")
+router.register("skill-certificates", SkillCertificateViewSet, basename="skill-certificate")
 router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 api_urls = [
     path("auth/token", TokenView.as_view(), name="api-token"),
+    path("imports/", ImportView.as_view(), name="register-import"),
     path("calendar/deadline/", CalendarDeadlineView.as_view(), name="calendar-deadline"),
     path("qualification-checks/", QualificationCheckView.as_view(), name="qualification-check"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,14 +1,28 @@
-"""REST endpoints for inspections."""
+"""REST endpoints for inspections, their worker checks, findings and evidence.
 
+Views only translate between HTTP and the services; resident ID numbers leave
+the API masked.
+"""
+
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework.api import TransitionsMixin
-from inspections.models import Inspection
+from casework.exceptions import Invalid
+from inspections import evidence as evidence_files
+from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from inspections.payloads import officers_resolve
-from inspections.services import inspection_create
-from registry.models import Enterprise
+from inspections.services import evidence_store, inspection_create, worker_check_record
+from registry.models import Enterprise, SpecialOpsCategory
+from registry.validators import mask_id_number
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -63,6 +77,103 @@ class InspectionCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class WorkerCheckInput(serializers.Serializer):
+    # The service validates the ID number, the job and the categories, after
+    # checking who may check and when: a refused caller learns nothing more.
+    id_number = serializers.CharField(label=_("Resident ID number"))
+    job = serializers.CharField(label=_("Job"), max_length=100)
+    special_ops = serializers.ListField(
+        child=serializers.CharField(),
+        label=_("Special-operations categories"),
+        help_text=_("Catalogue codes: %(codes)s.")
+        % {"codes": ", ".join(SpecialOpsCategory.values)},
+        required=False,
+        default=list,
+    )
+    is_team_leader = serializers.BooleanField(
+        label=_("Team leader"), required=False, allow_null=True, default=None
+    )
+    name = serializers.CharField(
+        label=_("Name"),
+        help_text=_("The person's name, when not in the worker register."),
+        required=False,
+        allow_blank=True,
+        max_length=100,
+    )
+
+
+class WorkerCheckSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField()
+    checked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    finding = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkerCheck
+        fields = [
+            "id",
+            "inspection",
+            "id_number",
+            "name",
+            "worker",
+            "job",
+            "special_ops",
+            "is_team_leader",
+            "checked_on",
+            "checked_at",
+            "checked_by",
+            "qualified",
+            "reasons",
+            "finding",
+        ]
+        read_only_fields = fields
+
+    def get_id_number(self, check) -> str:
+        return mask_id_number(check.id_number)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_finding(self, check):
+        return check.finding_id
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "inspection",
+            "finding",
+            "sha256",
+            "size",
+            "content_type",
+            "original_name",
+            "description",
+            "metadata",
+            "uploaded_by",
+            "uploaded_at",
+            "file",
+        ]
+        read_only_fields = fields
+
+    def get_file(self, evidence) -> str:
+        return reverse("evidence-file", args=[evidence.pk])
+
+
+class EvidenceUpload(serializers.Serializer):
+    file = serializers.FileField(label=_("File"))
+    finding = serializers.IntegerField(
+        label=_("Finding"),
+        help_text=_("The finding of this inspection the file supports, if any."),
+        required=False,
+        allow_null=True,
+    )
+    description = serializers.CharField(
+        label=_("Description"), required=False, allow_blank=True, max_length=300
+    )
+
+
 class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Inspections the caller may see; plan one with POST."""
 
@@ -85,3 +196,148 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
         inspection = inspection_create(actor=request.user, **given.validated_data)
         inspection = self.get_queryset().get(pk=inspection.pk)
         return Response(InspectionSerializer(inspection).data, status=201)
+
+    @extend_schema(
+        request=WorkerCheckInput,
+        responses={200: WorkerCheckSerializer(many=True), 201: WorkerCheckSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="worker-checks")
+    def worker_checks(self, request, pk=None):
+        """List the inspection's worker checks; POST checks one worker on site."""
+        inspection = self.get_object()
+        if request.method == "GET":
+            checks = inspection.worker_checks.select_related("checked_by", "finding")
+            return Response(WorkerCheckSerializer(checks, many=True).data)
+        given = WorkerCheckInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        check = worker_check_record(
+            inspection=inspection, actor=request.user, **given.validated_data
+        )
+        return Response(WorkerCheckSerializer(check).data, status=201)
+
+    @extend_schema(
+        request=EvidenceUpload,
+        responses={200: EvidenceSerializer(many=True), 201: EvidenceSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """List the inspection's evidence; POST (multipart) adds a file."""
+        inspection = self.get_object()
+        if request.method == "GET":
+            files = inspection.evidence.select_related("uploaded_by")
+            return Response(EvidenceSerializer(files, many=True).data)
+        given = EvidenceUpload(data=request.data)
+        given.is_valid(raise_exception=True)
+        finding = None
+        if given.validated_data.get("finding") is not None:
+            visible = Finding.objects.visible_to(request.user)
+            finding = visible.filter(pk=given.validated_data["finding"]).first()
+            if finding is None:
+                raise Invalid({"finding": [str(_("No such finding."))]})
+        evidence = evidence_store(
+            inspection=inspection,
+            actor=request.user,
+            uploaded_file=given.validated_data["file"],
+            finding=finding,
+            description=given.validated_data.get("description", ""),
+        )
+        return Response(EvidenceSerializer(evidence).data, status=201)
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    # The rectification and penalty issues create the order and the case from a
+    # disposition of order_and_penalty; until they exist these are always null.
+    rectification_order = serializers.SerializerMethodField()
+    penalty_case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "inspection",
+            "level",
+            "worker",
+            "id_number",
+            "name",
+            "job",
+            "reason_codes",
+            "legal_basis",
+            "description",
+            "state",
+            "version",
+            "disposition",
+            "due_date",
+            "transfer_to",
+            "disposition_note",
+            "disposed_at",
+            "created_at",
+            "rectification_order",
+            "penalty_case",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_id_number(self, finding):
+        return mask_id_number(finding.id_number) if finding.id_number else None
+
+    def get_name(self, finding) -> str:
+        first = min(finding.checks.all(), key=lambda check: check.pk, default=None)
+        return first.name if first else ""
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_rectification_order(self, finding):
+        return None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_penalty_case(self, finding):
+        return None
+
+
+class FindingViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
+    """Findings the caller may see; disposed of through the uniform transitions."""
+
+    serializer_class = FindingSerializer
+    filterset_fields = ["inspection", "state", "level"]
+
+    def get_queryset(self):
+        return (
+            Finding.objects.visible_to(self.request.user)
+            .select_related("inspection")
+            .prefetch_related("checks")
+        )
+
+
+class ServeAnyType(BaseContentNegotiation):
+    """Answer file downloads whatever the client accepts; errors stay JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Evidence files the caller may see (by the inspection); never deleted."""
+
+    serializer_class = EvidenceSerializer
+    filterset_fields = ["inspection", "finding", "sha256"]
+
+    def get_queryset(self):
+        return Evidence.objects.visible_to(self.request.user).select_related("uploaded_by")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], content_negotiation_class=ServeAnyType)
+    def file(self, request, pk=None):
+        """Download the stored bytes, as detected on upload."""
+        evidence = self.get_object()
+        response = FileResponse(
+            open(evidence_files.evidence_path(evidence.sha256), "rb"),
+            content_type=evidence.content_type,
+            as_attachment=True,
+            filename=evidence.original_name or evidence.sha256,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

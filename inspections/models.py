@@ -163,6 +163,15 @@ class WorkerCheck(models.Model):
     checked_on = models.DateField(_("checked on"))
     qualified = models.BooleanField(_("qualified"))
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    finding = models.ForeignKey(
+        "Finding",
+        verbose_name=_("finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checks",
+        help_text=_("Checks of the same person for the same job share one open finding."),
+    )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked by"),
@@ -179,6 +188,15 @@ class WorkerCheck(models.Model):
     def __str__(self):
         verdict = _("qualified") if self.qualified else _("not qualified")
         return f"{self.job} {verdict}"
+
+
+def _inspection_takes_dispositions(finding) -> bool:
+    return finding.inspection.state in (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED)
+
+
+_inspection_takes_dispositions.message = _(
+    "Findings are disposed of only while the inspection is in progress or recorded."
+)
 
 
 def _is_staff_officer_or_supervisor(instance, user) -> bool:
@@ -216,14 +234,7 @@ class Finding(FSMModelMixin, models.Model):
         Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="findings"
     )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
-    worker_check = models.OneToOneField(
-        WorkerCheck,
-        verbose_name=_("worker check"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="finding",
-    )
+    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
     worker = models.ForeignKey(
         "registry.Worker",
         verbose_name=_("worker"),
@@ -267,6 +278,7 @@ class Finding(FSMModelMixin, models.Model):
         source=State.OPEN,
         target=State.DISPOSED,
         permission=_is_staff_officer_or_supervisor,
+        conditions=[_inspection_takes_dispositions],
         custom={"label": _("Dispose")},
     )
     def dispose(self, *, disposition, due_date=None, transfer_to="", note=""):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from casework.transitions import Payload, register
-from inspections.models import Inspection
+from inspections.models import Finding, Inspection
 
 MIN_OFFICERS = 2
 
@@ -116,3 +116,55 @@ class ClosePayload(Payload):
 @register(Inspection, "cancel")
 class CancelPayload(Payload):
     reason = serializers.CharField(label=_("Reason"), max_length=2000)
+
+
+# While the inspection is open for them: findings are made in progress and
+# disposed of before the inspection closes.
+
+
+@register(Finding, "dispose")
+class DisposePayload(Payload):
+    disposition = serializers.ChoiceField(
+        choices=Finding.Disposition.choices, label=_("Disposition")
+    )
+    due_date = serializers.DateField(
+        label=_("Rectification due date"),
+        help_text=_("Required for a rectification order; a day after today."),
+        required=False,
+        allow_null=True,
+    )
+    transfer_to = serializers.CharField(
+        label=_("Transferred to"),
+        help_text=_("The authority the matter is transferred to."),
+        required=False,
+        allow_blank=True,
+        max_length=200,
+    )
+    note = serializers.CharField(label=_("Note"), required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        disposition = attrs["disposition"]
+        due_date = attrs.get("due_date")
+        transfer_to = attrs.get("transfer_to", "").strip()
+        errors = {}
+        if disposition == Finding.Disposition.ORDER_AND_PENALTY:
+            today = timezone.localdate(self.context["now"])
+            if due_date is None:
+                errors["due_date"] = [_("A rectification order needs a due date.")]
+            elif due_date <= today:
+                errors["due_date"] = [_("The due date must be after today.")]
+        elif due_date is not None:
+            errors["due_date"] = [_("A due date is given only with a rectification order.")]
+        if disposition == Finding.Disposition.TRANSFER:
+            if not transfer_to:
+                errors["transfer_to"] = [_("Name the authority the matter is transferred to.")]
+        elif transfer_to:
+            errors["transfer_to"] = [_("An authority is named only with a transfer.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {
+            "disposition": disposition,
+            "due_date": due_date,
+            "transfer_to": transfer_to,
+            "note": attrs.get("note", "").strip(),
+        }

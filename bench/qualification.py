@@ -1,0 +1,555 @@
+"""Benchmark the qualification check: the API against raw SQL doing the same lookups.
+
+It fills a throw-away PostgreSQL database (its name must contain "bench") with
+registers of a city's size, loaded with ``INSERT … SELECT generate_series``:
+
+- enterprises (valid USCCs) across the seeded jurisdictions;
+- workers with distinct, valid resident ID numbers (GB 11643 check digit
+  computed in SQL), some team leaders, some with special-operations categories;
+- training records: passed and failed job-safety assessments at different
+  dates (some after the check date, some at another enterprise) and
+  team-leader rotation trainings;
+- special-operations certificates: valid, expired, review overdue, wrong category;
+- internal trainers for most jobs of each enterprise.
+
+Then, for the same random checks (fixed seed), it times in the same run:
+
+- ``POST /api/v1/qualification-checks/`` through DRF's test client, as a
+  city-level supervisor of 450100 (server time: the time around the call),
+  counting the queries of each check;
+- ``registry.qualification.qualification_check`` called directly (no HTTP);
+- raw SQL on the psycopg2 connection doing the same lookups (no ORM).
+
+::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/casework_bench_qual \\
+        .venv/bin/python bench/qualification.py [--workers 1000000] [--reuse]
+"""
+
+import argparse
+import collections
+import datetime
+import gc
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+from stdnum.cn import ric, uscc  # noqa: E402
+
+from casework.models import Jurisdiction, User  # noqa: E402
+from registry.models import Enterprise, SpecialOpsCategory  # noqa: E402
+from registry.qualification import qualification_check  # noqa: E402
+
+GOAL = 5.0  # p95 of the API check / p95 of the raw SQL
+SEED = 20260615
+CITY = "450100"
+URL = "/api/v1/qualification-checks/"
+FIRST_CHECK_DAY = datetime.date(2025, 1, 1)
+LAST_CHECK_DAY = datetime.date(2026, 12, 31)
+JOBS = [
+    "operator",
+    "welder",
+    "electrician",
+    "crane driver",
+    "forklift driver",
+    "warehouse keeper",
+    "maintenance fitter",
+    "boiler operator",
+    "loader",
+    "mixer",
+]
+CATEGORIES = list(SpecialOpsCategory.values)
+
+# Resident ID numbers: a region code that python-stdnum knows for births from
+# 1983 on, a birth date in 1983-2002 and a sequence number; 7,300,000 distinct ones.
+ID_REGIONS = ["450100", "450102", "450103", "450105"]
+BIRTH_DAYS = 7300
+ID_BODY = (
+    "(%(id_regions)s::text[])[1 + (w * 7) %% 4]"
+    " || to_char(date '1983-01-01' + ((w - 1) %% 7300)::int, 'YYYYMMDD')"
+    " || lpad(((w - 1) / 7300)::text, 3, '0')"
+)
+# GB 11643: the 17 digits weighted by 2^(17 - i) mod 11; the sum mod 11 picks the check digit.
+ID_CHECK = (
+    "substr('10X98765432', 1 + ("
+    + " + ".join(f"substr(body, {i + 1}, 1)::int * {pow(2, 17 - i, 11)}" for i in range(17))
+    + ") %% 11, 1)"
+)
+
+# Worker w works at enterprise 1 + (w - 1) % E in job 1 + ((w - 1) / E) % J.
+LOAD_WORKERS = (
+    """
+INSERT INTO registry_worker (
+    id, enterprise_id, id_number, name, job, is_team_leader, special_ops,
+    hired_on, barred_from_duty, barred_reason, barred_since
+)
+SELECT w, 1 + (w - 1) %% %(e)s, body || """
+    + ID_CHECK
+    + """, '工人' || w,
+       (%(jobs)s::text[])[1 + ((w - 1) / %(e)s) %% %(j)s],
+       w %% 10 = 5,
+       CASE
+           WHEN w %% 20 = 0 THEN jsonb_build_array(
+               (%(cats)s::text[])[1 + (w / 4) %% %(c)s],
+               (%(cats)s::text[])[1 + (w / 4 + 1) %% %(c)s])
+           WHEN w %% 4 = 0 THEN jsonb_build_array((%(cats)s::text[])[1 + (w / 4) %% %(c)s])
+           ELSE '[]'::jsonb
+       END,
+       date '2015-01-01' + (w %% 3000)::int, false, '', NULL
+FROM generate_series(1, %(n)s) AS w
+CROSS JOIN LATERAL (SELECT """
+    + ID_BODY
+    + """ AS body) AS p
+"""
+)
+
+# Training g is round r = (g - 1) / W of worker w = 1 + (g - 1) %% W. Round 0 is
+# the first assessment (failed when w %% 10 = 1, at another enterprise when
+# w %% 10 = 0, for another job when w %% 10 = 9); round 1 is a team leader's
+# rotation training (w %% 10 = 5), an earlier pass (1), a later failure (2), a
+# pass after every check date (3), or a refresher; later rounds are refreshers.
+LOAD_TRAININGS = """
+INSERT INTO registry_training (
+    enterprise_id, id_number, kind, job, course, hours,
+    theory_passed, practical_passed, assessed_on
+)
+SELECT CASE WHEN r = 0 AND w %% 10 = 0 THEN 1 + w %% %(e)s ELSE p.enterprise_id END,
+       p.id_number,
+       CASE WHEN r = 1 AND w %% 10 = 5 THEN 'team_leader_rotation' ELSE 'job_safety' END,
+       CASE
+           WHEN r = 1 AND w %% 10 = 5 THEN ''
+           WHEN w %% 10 = 9 THEN (%(jobs)s::text[])[1 + ((w - 1) / %(e)s + 1) %% %(j)s]
+           ELSE p.job
+       END,
+       'Safety course ' || r,
+       CASE WHEN r = 1 AND w %% 10 = 5 THEN 24.0 ELSE 72.0 END,
+       NOT (r = 0 AND w %% 20 = 11),
+       NOT ((r = 0 AND w %% 10 = 1) OR (r = 1 AND w %% 10 = 2)),
+       CASE
+           WHEN r = 1 AND w %% 10 = 1 THEN first - 200
+           WHEN r = 1 AND w %% 10 = 2 THEN first + 400
+           WHEN r = 1 AND w %% 10 = 3 THEN date '2027-03-01' + (w %% 300)::int
+           ELSE first + 365 * r
+       END
+FROM generate_series(1, %(n)s) AS g
+CROSS JOIN LATERAL (
+    SELECT 1 + (g - 1) %% %(w)s AS w, (g - 1) / %(w)s AS r
+) AS k
+JOIN registry_worker AS p ON p.id = k.w
+CROSS JOIN LATERAL (SELECT date '2019-01-01' + ((k.w * 37) %% 2200)::int AS first) AS d
+"""
+
+# Certificate g belongs to special-operations worker w = 4 * (1 + (g - 1) %% (W / 4)).
+# Round 0 is of the worker's first category: valid, expired (6, 7), review
+# overdue (8) or of a wrong category (9); round 1 is of the second category.
+LOAD_CERTIFICATES = """
+INSERT INTO registry_certificate (
+    id_number, category, number, issued_on, valid_until, review_due_on
+)
+SELECT p.id_number,
+       (%(cats)s::text[])[1 + (w / 4 + r + CASE WHEN r = 0 AND s = 9 THEN 3 ELSE 0 END) %% %(c)s],
+       'T' || lpad(g::text, 12, '0'),
+       issued,
+       CASE WHEN r = 0 AND s IN (6, 7) THEN issued + 900 ELSE issued + 2190 END,
+       CASE
+           WHEN r = 0 AND s = 8 THEN issued + 500
+           WHEN s IN (0, 1, 2) THEN NULL
+           ELSE issued + 1095 + 730
+       END
+FROM generate_series(1, %(n)s) AS g
+CROSS JOIN LATERAL (
+    SELECT 4 * (1 + (g - 1) %% %(holders)s) AS w, (g - 1) / %(holders)s AS r
+) AS k
+CROSS JOIN LATERAL (
+    SELECT (k.w / 4) %% 10 AS s, date '2019-06-01' + ((k.w * 13) %% 1800)::int AS issued
+) AS d
+JOIN registry_worker AS p ON p.id = k.w
+"""
+
+# A trainer for each job of each enterprise, except one pair in seven.
+LOAD_TRAINERS = """
+INSERT INTO registry_trainer (enterprise_id, id_number, job)
+SELECT e, p.id_number, p.job
+FROM generate_series(1, %(e)s) AS e
+CROSS JOIN generate_series(1, %(j)s) AS j
+JOIN registry_worker AS p ON p.id = e + %(e)s * (j - 1)
+WHERE (e + j) %% 7 <> 0
+"""
+
+TABLES = ["registry_enterprise", "registry_worker", "registry_training", "registry_certificate"]
+
+RAW_ENTERPRISE = """
+SELECT e.id, e.uscc, e.name, e.sector, e.address, e.legal_representative,
+       e.contact_phone, e.jurisdiction_id
+FROM registry_enterprise AS e
+JOIN casework_jurisdiction AS j ON j.code = e.jurisdiction_id
+WHERE e.uscc = %s AND j.path LIKE %s
+"""
+RAW_WORKER = """
+SELECT id, enterprise_id, id_number, name, job, is_team_leader, special_ops,
+       hired_on, barred_from_duty, barred_reason, barred_since
+FROM registry_worker WHERE enterprise_id = %s AND id_number = %s LIMIT 1
+"""
+RAW_TRAININGS = """
+SELECT id, enterprise_id, id_number, kind, job, course, hours,
+       theory_passed, practical_passed, assessed_on
+FROM registry_training WHERE id_number = %s AND assessed_on <= %s
+ORDER BY assessed_on DESC, id DESC
+"""
+RAW_CERTIFICATES = """
+SELECT id, id_number, category, number, issued_on, valid_until, review_due_on
+FROM registry_certificate
+WHERE id_number = %s AND category = ANY(%s) AND issued_on <= %s
+ORDER BY valid_until DESC
+"""
+RAW_TRAINER = "SELECT 1 FROM registry_trainer WHERE enterprise_id = %s AND job = %s LIMIT 1"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--enterprises", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1_000_000)
+    parser.add_argument("--trainings", type=int, default=1_500_000)
+    parser.add_argument("--certificates", type=int, default=300_000)
+    parser.add_argument("--checks", type=int, default=1000)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the loaded data when the sizes match"
+    )
+    args = parser.parse_args()
+    if min(args.enterprises, args.workers, args.trainings, args.checks) < 1:
+        parser.error("sizes and --checks must be at least 1")
+    if args.workers < args.enterprises * len(JOBS) or args.workers < 4 * args.enterprises:
+        parser.error(f"need --workers >= {len(JOBS)} x --enterprises")
+    if args.workers > BIRTH_DAYS * 1000:
+        parser.error(f"at most {BIRTH_DAYS * 1000:,} workers (distinct ID numbers)")
+    return args
+
+
+def server_connect():
+    import psycopg2
+
+    settings_dict = connection.settings_dict
+    server = psycopg2.connect(
+        dbname="postgres",
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        user=settings_dict["USER"] or None,
+        password=settings_dict["PASSWORD"] or None,
+    )
+    server.autocommit = True
+    return server
+
+
+def database_prepare(fresh: bool) -> None:
+    """Refuse anything but a PostgreSQL bench database; (re)create and migrate it."""
+    if connection.vendor != "postgresql":
+        sys.exit(
+            "bench/qualification.py measures the registers at a city's size on PostgreSQL; "
+            "it refuses SQLite. Set DATABASE_URL, for example\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/casework_bench_qual"
+        )
+    name = connection.settings_dict["NAME"]
+    if "bench" not in name:
+        sys.exit(f"Refusing to fill database {name!r}: its name must contain 'bench'.")
+    connection.close()
+    server = server_connect()
+    with server.cursor() as cursor:
+        if fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+    server.close()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def execute(sql: str, params=None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def table_sizes() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        sizes = {}
+        for table in [*TABLES, "registry_trainer"]:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            sizes[table] = cursor.fetchone()[0]
+    return sizes
+
+
+def wanted_sizes(args) -> dict[str, int]:
+    return {
+        "registry_enterprise": args.enterprises,
+        "registry_worker": args.workers,
+        "registry_training": args.trainings,
+        "registry_certificate": args.certificates,
+    }
+
+
+def enterprise_codes(count: int, regions: list[str]) -> list[str]:
+    """Unified social credit codes with a valid GB 32100 check character."""
+    codes = []
+    for n in range(1, count + 1):
+        body = f"91{regions[n % len(regions)]}MA{n:07d}"
+        codes.append(body + uscc.calc_check_digit(body))
+    return codes
+
+
+def load(args) -> None:
+    regions = list(
+        Jurisdiction.objects.exclude(code=CITY).order_by("code").values_list("code", flat=True)
+    )
+    params = {
+        "e": args.enterprises,
+        "w": args.workers,
+        "j": len(JOBS),
+        "c": len(CATEGORIES),
+        "jobs": JOBS,
+        "cats": CATEGORIES,
+        "id_regions": ID_REGIONS,
+        "holders": args.workers // 4,
+    }
+    execute("SET synchronous_commit = off")
+    execute("SET maintenance_work_mem = '1GB'")
+    steps = [
+        ("enterprises", None, args.enterprises),
+        ("workers", LOAD_WORKERS, args.workers),
+        ("trainings", LOAD_TRAININGS, args.trainings),
+        ("certificates", LOAD_CERTIFICATES, args.certificates),
+        ("trainers", LOAD_TRAINERS, None),
+    ]
+    for label, sql, size in steps:
+        started = time.perf_counter()
+        if sql is None:
+            execute(
+                "INSERT INTO registry_enterprise (id, uscc, name, sector, address, "
+                "legal_representative, contact_phone, jurisdiction_id) "
+                "SELECT n, code, '企业' || n, (%(sectors)s::text[])[1 + n %% 6], '', '', '', "
+                "(%(regions)s::text[])[1 + n %% cardinality(%(regions)s::text[])] "
+                "FROM unnest(%(codes)s::text[]) WITH ORDINALITY AS u(code, n)",
+                {
+                    "sectors": list(Enterprise.Sector.values),
+                    "regions": regions,
+                    "codes": enterprise_codes(size, regions),
+                },
+            )
+        else:
+            execute(sql, {**params, "n": size})
+        print(f"  loaded {label} in {time.perf_counter() - started:.1f} s", flush=True)
+    for table in ["registry_enterprise", "registry_worker"]:
+        execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+        )
+    started = time.perf_counter()
+    execute("VACUUM ANALYZE " + ", ".join([*TABLES, "registry_trainer"]))
+    print(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+
+
+def checker() -> User:
+    user, _ = User.objects.get_or_create(
+        username="bench-qualification",
+        defaults={"role": User.Role.SUPERVISOR, "jurisdiction_id": CITY},
+    )
+    return User.objects.select_related("jurisdiction").get(pk=user.pk)
+
+
+def random_checks(args) -> list[dict]:
+    """Random existing workers, checked at their enterprise in their job on a random day."""
+    rng = random.Random(SEED)
+    ids = rng.sample(range(1, args.workers + 1), args.checks)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w.id, e.uscc, w.id_number, w.job FROM registry_worker AS w "
+            "JOIN registry_enterprise AS e ON e.id = w.enterprise_id WHERE w.id = ANY(%s)",
+            [ids],
+        )
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    days = (LAST_CHECK_DAY - FIRST_CHECK_DAY).days
+    checks = []
+    for worker_id in ids:
+        enterprise, id_number, job = rows[worker_id]
+        assert ric.is_valid(id_number) and uscc.is_valid(enterprise), (id_number, enterprise)
+        checks.append(
+            {
+                "enterprise": enterprise,
+                "id_number": id_number,
+                "job": job,
+                "on": FIRST_CHECK_DAY + datetime.timedelta(days=rng.randrange(days + 1)),
+                "special_ops": [rng.choice(CATEGORIES)] if rng.random() < 0.2 else [],
+                "is_team_leader": True if rng.random() < 0.1 else None,
+            }
+        )
+    return checks
+
+
+def run_api(client: APIClient, checks: list[dict]) -> tuple[list, list, collections.Counter]:
+    """Time each check; return the times, (queries, has categories) and the reasons."""
+    times, queries, reasons = [], [], collections.Counter()
+    for check in checks:
+        body = {**check, "on": check["on"].isoformat()}
+        connection.queries_log.clear()  # the log keeps 9,000 queries at most
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.post(URL, body, format="json")
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (response.status_code, response.content[:500])
+        answer = response.json()
+        queries.append((len(captured.captured_queries), bool(answer["special_ops"])))
+        reasons.update(reason["code"] for reason in answer["reasons"])
+        reasons["(qualified)" if answer["qualified"] else "(not qualified)"] += 1
+    return times, queries, reasons
+
+
+def run_direct(checks: list[dict], enterprises: dict[str, Enterprise]) -> list[float]:
+    times = []
+    for check in checks:
+        enterprise = enterprises[check["enterprise"]]
+        started = time.perf_counter()
+        qualification_check(
+            enterprise=enterprise,
+            id_number=check["id_number"],
+            job=check["job"],
+            on=check["on"],
+            special_ops=check["special_ops"],
+            is_team_leader=check["is_team_leader"],
+        )
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def raw_check(cursor, check: dict, path: str) -> bool:
+    """The same lookups in raw SQL; return whether the enterprise needs a trainer."""
+    cursor.execute(RAW_ENTERPRISE, [check["enterprise"], path + "%"])
+    enterprise = cursor.fetchone()
+    cursor.execute(RAW_WORKER, [enterprise[0], check["id_number"]])
+    worker = cursor.fetchone()
+    cursor.execute(RAW_TRAININGS, [check["id_number"], check["on"]])
+    cursor.fetchall()
+    registered = worker[6] if worker else []
+    if isinstance(registered, str):
+        registered = json.loads(registered)
+    categories = sorted(set(check["special_ops"]) | set(registered))
+    if categories:
+        cursor.execute(RAW_CERTIFICATES, [check["id_number"], categories, check["on"]])
+        cursor.fetchall()
+    cursor.execute(RAW_TRAINER, [enterprise[0], check["job"]])
+    return cursor.fetchone() is None
+
+
+def run_raw(checks: list[dict], path: str) -> list[float]:
+    connection.ensure_connection()
+    times = []
+    with connection.connection.cursor() as cursor:  # psycopg2 itself, no Django wrapper
+        for check in checks:
+            started = time.perf_counter()
+            raw_check(cursor, check, path)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return cuts[49], cuts[94]
+
+
+def explain_trainings(client: APIClient, check: dict) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        client.post(URL, {**check, "on": check["on"].isoformat()}, format="json")
+    print("\nSQL sent by one API check:")
+    for number, query in enumerate(captured.captured_queries, 1):
+        print(f"  {number}. {query['sql']}")
+    sql = next(
+        q["sql"] for q in captured.captured_queries if 'FROM "registry_training"' in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the trainings query:\n{plan}")
+    print(f"index training_lookup used: {'training_lookup' in plan}")
+
+
+def main() -> None:
+    args = parse_args()
+    database_prepare(fresh=False)
+    reuse = args.reuse and all(
+        table_sizes()[table] == size for table, size in wanted_sizes(args).items()
+    )
+    if reuse:
+        print("reusing the loaded registers")
+    else:
+        print("loading the registers ...", flush=True)
+        database_prepare(fresh=True)
+        started = time.perf_counter()
+        load(args)
+        print(f"loaded in {time.perf_counter() - started:.0f} s")
+    sizes = table_sizes()
+    print(f"\nPostgreSQL {connection.pg_version}; registers:")
+    for table, count in sizes.items():
+        print(f"  {table:<22} {count:>10,}")
+
+    user = checker()
+    client = APIClient()
+    client.force_authenticate(user)
+    checks = random_checks(args)
+    enterprises = {
+        e.uscc: e for e in Enterprise.objects.filter(uscc__in={c["enterprise"] for c in checks})
+    }
+    path = user.jurisdiction.path
+
+    load_before = os.getloadavg()[0]
+    with override_settings(DEBUG=False):
+        # Warm-up, not measured: every person's pages in the cache, the code paths compiled.
+        run_raw(checks, path)
+        run_api(client, checks[:50])
+        run_direct(checks[:50], enterprises)
+
+        gc.collect()
+        api_ms, queries, reasons = run_api(client, checks)
+        direct_ms = run_direct(checks, enterprises)
+        raw_ms = run_raw(checks, path)
+        explain_trainings(client, checks[0])
+
+    api50, api95 = percentiles(api_ms)
+    direct50, direct95 = percentiles(direct_ms)
+    raw50, raw95 = percentiles(raw_ms)
+    counts = [count for count, _ in queries]
+    shapes = collections.defaultdict(set)
+    for count, has_categories in queries:
+        shapes["with" if has_categories else "without"].add(count)
+    print(f"\n=== {args.checks:,} random checks (seed {SEED}) ===")
+    print(
+        f"machine load (1-min average) before the checks {load_before:.2f}, "
+        f"after {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs: other work inflates tails"
+    )
+    print("verdicts and reasons: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+    print(f"{'':<40} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'API POST ' + URL:<40} {api50:>8.2f} {api95:>8.2f}")
+    print(f"{'qualification_check() directly':<40} {direct50:>8.2f} {direct95:>8.2f}")
+    print(f"{'raw SQL, same lookups':<40} {raw50:>8.2f} {raw95:>8.2f}")
+    print(f"queries per API check: min {min(counts)}, max {max(counts)}")
+    for shape, found in sorted(shapes.items()):
+        print(f"  {shape} special-operations categories: {sorted(found)}")
+    ratio = api95 / raw95
+    verdict = "met" if ratio <= GOAL else "NOT met"
+    print(f"p95 ratio API / raw SQL = {ratio:.2f} (goal <= {GOAL:g}): {verdict}")
+    print(f"p50 ratio API / raw SQL = {api50 / raw50:.2f}")
+
+
+if __name__ == "__main__":
+    main()

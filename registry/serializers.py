@@ -1,0 +1,181 @@
+"""How register rows look over the API; the writes are validated by ``registry.services``."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from registry.imports import IMPORT_KINDS
+from registry.models import (
+    Certificate,
+    Enterprise,
+    SkillCertificate,
+    SpecialOpsCategory,
+    Trainer,
+    Training,
+    Worker,
+)
+from registry.services import (
+    REGISTERS,
+    parse_bool,
+    parse_date,
+    parse_hours,
+    parse_special_ops,
+)
+from registry.validators import mask_id_number
+
+
+class IdNumberField(serializers.CharField):
+    """A resident ID number, masked unless the view says the caller may see it in full."""
+
+    def to_representation(self, value):
+        if self.context.get("full_id_number"):
+            return value
+        return mask_id_number(value)
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.CharField(source="jurisdiction_id", read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "uscc",
+            "name",
+            "sector",
+            "jurisdiction",
+            "address",
+            "legal_representative",
+            "contact_phone",
+        ]
+        read_only_fields = fields
+
+
+class WorkerSerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    id_number = IdNumberField(read_only=True)
+
+    class Meta:
+        model = Worker
+        fields = [
+            "id",
+            "enterprise_uscc",
+            "enterprise_name",
+            "id_number",
+            "name",
+            "job",
+            "is_team_leader",
+            "special_ops",
+            "hired_on",
+            "barred_from_duty",
+            "barred_reason",
+            "barred_since",
+        ]
+        read_only_fields = fields
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    id_number = IdNumberField(read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "id_number", "category", "number", "issued_on", "valid_until"]
+        fields += ["review_due_on"]
+        read_only_fields = fields
+
+
+class TrainingSerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    id_number = IdNumberField(read_only=True)
+
+    class Meta:
+        model = Training
+        fields = [
+            "id",
+            "enterprise_uscc",
+            "id_number",
+            "kind",
+            "job",
+            "course",
+            "hours",
+            "theory_passed",
+            "practical_passed",
+            "assessed_on",
+        ]
+        read_only_fields = fields
+
+
+class TrainerSerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    id_number = IdNumberField(read_only=True)
+
+    class Meta:
+        model = Trainer
+        fields = ["id", "enterprise_uscc", "id_number", "job"]
+        read_only_fields = fields
+
+
+class SkillCertificateSerializer(serializers.ModelSerializer):
+    id_number = IdNumberField(read_only=True)
+
+    class Meta:
+        model = SkillCertificate
+        fields = ["id", "id_number", "occupation", "level", "number", "issued_on"]
+        read_only_fields = fields
+
+
+def _schema_field(column) -> serializers.Field:
+    """A documentation-only field for a register column (validation is the service's)."""
+    options = {"required": column.required}
+    if column.parse is parse_bool:
+        return serializers.BooleanField(**options)
+    if column.parse is parse_date:
+        return serializers.DateField(**options, allow_null=not column.required)
+    if column.parse is parse_hours:
+        return serializers.DecimalField(max_digits=6, decimal_places=1, **options)
+    if column.parse is parse_special_ops:
+        return serializers.ListField(
+            child=serializers.ChoiceField(choices=SpecialOpsCategory.choices), **options
+        )
+    return serializers.CharField(**options, allow_blank=not column.required)
+
+
+def input_serializer(kind: str) -> type[serializers.Serializer]:
+    """The request body of a create or update of ``kind``: the columns of its register."""
+    register = REGISTERS[kind]
+    fields = {column.name: _schema_field(column) for column in register.columns}
+    name = "".join(part.title() for part in kind.split("_")) + "Input"
+    return type(name, (serializers.Serializer,), fields)
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=IMPORT_KINDS, label=_("Register"))
+    file = serializers.FileField(label=_("CSV file"))
+    valid_only = serializers.BooleanField(
+        default=False, label=_("Import the valid rows only (default: all or nothing)")
+    )
+    encoding = serializers.ChoiceField(
+        choices=["auto", "utf-8", "gbk"], default="auto", label=_("Encoding")
+    )
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    encoding = serializers.CharField()
+    sha256 = serializers.CharField()
+    valid_only = serializers.BooleanField()
+    imported = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    error_count = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+    errors_truncated = serializers.BooleanField()

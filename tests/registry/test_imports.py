@@ -1,0 +1,515 @@
+"""Importing register files: every bad input gets a precise report and nothing is imported."""
+
+import datetime
+
+import pytest
+
+from casework.models import AuditEvent
+from registry.imports import file_sha256
+from registry.models import Certificate, Enterprise, Trainer, Training, Worker
+from tests.factories import (
+    make_enterprise,
+    make_user,
+    make_worker,
+    valid_id_number,
+    valid_uscc,
+)
+from tests.registry.helpers import WORKER_HEADER, errors_of, import_file, write_csv
+
+pytestmark = pytest.mark.django_db
+
+ENTERPRISE_HEADER = [
+    "uscc",
+    "name",
+    "sector",
+    "jurisdiction",
+    "address",
+    "legal_representative",
+    "contact_phone",
+]
+
+
+@pytest.fixture
+def company(db):
+    return make_enterprise(uscc=valid_uscc(1))
+
+
+def worker_row(company, n, **changes):
+    row = {
+        "enterprise_uscc": company.uscc,
+        "id_number": valid_id_number(n),
+        "name": f"工人{n}",
+        "job": "operator",
+        "is_team_leader": "false",
+        "special_ops": "electrical;welding",
+        "hired_on": "2024-03-01",
+        **changes,
+    }
+    return [row[name] for name in WORKER_HEADER]
+
+
+def wrong_check_digit(id_number: str) -> str:
+    return id_number[:-1] + ("1" if id_number[-1] != "1" else "2")
+
+
+# --- the bad-input bars ----------------------------------------------------------------
+
+
+def test_a_wrong_id_checksum_is_reported_and_nothing_is_imported(company, tmp_path):
+    bad = wrong_check_digit(valid_id_number(3))
+    rows = [worker_row(company, 1), worker_row(company, 2), worker_row(company, 3, id_number=bad)]
+    path = write_csv(tmp_path / "workers.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(4, "id_number", "The check digit of this ID number is wrong.")]
+    assert (report.rows, report.refused, report.imported) == (3, 1, False)
+    assert Worker.objects.count() == 0
+
+
+def test_a_wrong_uscc_check_character_is_reported_and_nothing_is_imported(tmp_path):
+    good, bad = valid_uscc(10), valid_uscc(11)
+    bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
+    rows = [
+        [good, "甲化工", "hazardous_chemicals", "450103", "", "", ""],
+        [bad, "乙化工", "hazardous_chemicals", "450103", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "enterprises.csv", ENTERPRISE_HEADER, rows)
+
+    report = import_file("enterprises", path)
+
+    assert errors_of(report) == [(3, "uscc", "The check character of this credit code is wrong.")]
+    assert not Enterprise.objects.filter(uscc__in=[good, bad]).exists()
+
+
+def test_an_unknown_enterprise_is_reported_and_nothing_is_imported(company, tmp_path):
+    unknown = valid_uscc(999)
+    rows = [worker_row(company, 1), worker_row(company, 2, enterprise_uscc=unknown)]
+    path = write_csv(tmp_path / "workers.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [
+        (3, "enterprise_uscc", "No enterprise with this credit code is registered.")
+    ]
+    assert Worker.objects.count() == 0
+
+
+def test_a_duplicated_row_is_reported_with_the_row_it_repeats(company, tmp_path):
+    rows = [worker_row(company, n) for n in (1, 2, 3)] + [worker_row(company, 2, name="又一个")]
+    path = write_csv(tmp_path / "workers.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(5, None, "This row repeats the natural key of row 3.")]
+    assert (report.refused, report.imported) == (1, False)
+    assert Worker.objects.count() == 0
+
+
+def test_an_impossible_date_is_reported_and_nothing_is_imported(company, tmp_path):
+    rows = [worker_row(company, 1), worker_row(company, 2, hired_on="2026-02-30")]
+    path = write_csv(tmp_path / "workers.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(3, "hired_on", "2026-02-30 is not a date that exists.")]
+    assert Worker.objects.count() == 0
+
+
+def test_an_empty_file_is_refused(db, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(1, None, "The file is empty.")]
+    assert not report.imported
+
+
+def test_a_header_only_file_is_refused(db, tmp_path):
+    path = write_csv(tmp_path / "header.csv", WORKER_HEADER, [])
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(1, None, "The file has a header but no rows.")]
+    assert not report.imported
+
+
+def test_an_unknown_header_is_named(db, tmp_path):
+    path = write_csv(tmp_path / "w.csv", [*WORKER_HEADER, "shoe_size"], [])
+
+    report = import_file("workers", path)
+
+    assert report.error_count == 1
+    row, column, reason = errors_of(report)[0]
+    assert (row, column) == (1, "shoe_size")
+    assert reason.startswith("Unknown column shoe_size;")
+
+
+def test_a_missing_required_column_is_named(db, tmp_path):
+    header = [name for name in WORKER_HEADER if name != "job"]
+    path = write_csv(tmp_path / "w.csv", header, [])
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(1, "job", "The required column job is missing.")]
+
+
+def test_a_gbk_file_with_a_bad_row_is_reported_and_nothing_is_imported(company, tmp_path):
+    header = [
+        "统一社会信用代码",
+        "身份证号",
+        "姓名",
+        "岗位",
+        "是否班组长",
+        "特种作业类别",
+        "入职日期",
+    ]
+    rows = [
+        worker_row(company, 1, name="张三", is_team_leader="是"),
+        worker_row(company, 2, name="李四", is_team_leader="也许"),
+    ]
+    path = write_csv(tmp_path / "gbk.csv", header, rows, encoding="gbk")
+
+    report = import_file("workers", path)
+
+    assert report.encoding == "gbk"
+    assert errors_of(report) == [(3, "is_team_leader", "Write true or false (or 是 or 否).")]
+    assert Worker.objects.count() == 0
+
+
+def test_a_row_with_too_few_fields_is_reported(company, tmp_path):
+    rows = [worker_row(company, 1), worker_row(company, 2)[:3]]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(3, None, "This row has 3 fields; the header has 7.")]
+
+
+def test_an_unknown_special_operations_code_is_reported(company, tmp_path):
+    rows = [worker_row(company, 1, special_ops="electrical;juggling")]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    [(row, column, reason)] = errors_of(report)
+    assert (row, column) == (2, "special_ops")
+    assert reason.startswith("juggling is not a special-operations category")
+
+
+def test_a_file_of_several_bad_rows_reports_every_error_in_line_order(company, tmp_path):
+    rows = [
+        worker_row(company, 1, hired_on="01/03/2024", name=""),
+        worker_row(company, 2),
+        worker_row(company, 3, id_number="450103"),
+    ]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [
+        (2, "hired_on", "A date is written YYYY-MM-DD."),
+        (2, "name", "This column is required."),
+        (4, "id_number", "An ID number has 18 characters."),
+    ]
+    assert (report.rows, report.refused) == (3, 2)
+
+
+def test_a_50_mb_file_whose_only_bad_row_is_the_last_imports_nothing(company, tmp_path):
+    # given: ~50 MB of valid workers, then one row with a wrong check digit
+    path = tmp_path / "big.csv"
+    padding = "某" * 90  # long names make the rows large
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(",".join(WORKER_HEADER) + "\n")
+        while out.tell() < 50 * 1024 * 1024:
+            count += 1
+            born = (datetime.date(1990, 1, 1) + datetime.timedelta(days=count // 1000)).strftime(
+                "%Y%m%d"
+            )
+            out.write(
+                f"{company.uscc},{valid_id_number(count, born=born)},{padding},"
+                f"operator,false,electrical,2024-03-01\n"
+            )
+        bad = wrong_check_digit(valid_id_number(1, born="19891231"))
+        out.write(f"{company.uscc},{bad},{padding},operator,false,,2024-03-01\n")
+    assert path.stat().st_size > 50 * 1024 * 1024
+
+    # when
+    report = import_file("workers", path)
+
+    # then
+    last_line = count + 2
+    assert errors_of(report) == [
+        (last_line, "id_number", "The check digit of this ID number is wrong.")
+    ]
+    assert (report.rows, report.refused, report.imported) == (count + 1, 1, False)
+    assert Worker.objects.count() == 0
+
+
+# --- what a good file does -------------------------------------------------------------
+
+
+def test_reimporting_the_same_file_changes_nothing(company, tmp_path):
+    path = write_csv(
+        tmp_path / "workers.csv", WORKER_HEADER, [worker_row(company, n) for n in range(1, 6)]
+    )
+
+    first = import_file("workers", path)
+    second = import_file("workers", path)
+
+    assert (first.created, first.updated, first.unchanged) == (5, 0, 0)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 5)
+    assert Worker.objects.count() == 5
+
+
+def test_a_changed_row_is_updated_by_its_natural_key(company, tmp_path):
+    import_file(
+        "workers",
+        write_csv(tmp_path / "a.csv", WORKER_HEADER, [worker_row(company, n) for n in (1, 2)]),
+    )
+
+    report = import_file(
+        "workers",
+        write_csv(
+            tmp_path / "b.csv",
+            WORKER_HEADER,
+            [worker_row(company, 1), worker_row(company, 2, job="welder", is_team_leader="TRUE")],
+        ),
+    )
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    worker = Worker.objects.get(id_number=valid_id_number(2))
+    assert (worker.job, worker.is_team_leader, worker.special_ops) == (
+        "welder",
+        True,
+        ["electrical", "welding"],
+    )
+
+
+def test_valid_only_imports_the_good_rows_and_reports_the_bad(company, tmp_path):
+    rows = [
+        worker_row(company, 1),
+        worker_row(company, 2, hired_on="2026-02-30"),
+        worker_row(company, 3),
+        worker_row(company, 1, name="重复"),
+    ]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path, valid_only=True)
+
+    assert errors_of(report) == [
+        (3, "hired_on", "2026-02-30 is not a date that exists."),
+        (5, None, "This row repeats the natural key of row 2."),
+    ]
+    assert (report.created, report.refused, report.imported, report.ok) == (2, 2, True, True)
+    assert set(Worker.objects.values_list("id_number", "name")) == {
+        (valid_id_number(1), "工人1"),
+        (valid_id_number(3), "工人3"),
+    }
+
+
+def test_chinese_headers_and_a_bom_are_accepted(company, tmp_path):
+    header = [
+        "统一社会信用代码",
+        "身份证号",
+        "姓名",
+        "岗位",
+        "是否班组长",
+        "特种作业类别",
+        "入职日期",
+    ]
+    rows = [worker_row(company, 1, is_team_leader="是"), worker_row(company, 2, special_ops="")]
+    path = write_csv(tmp_path / "zh.csv", header, rows, bom=True)
+
+    report = import_file("workers", path)
+
+    assert (report.encoding, report.created, report.error_count) == ("utf-8", 2, 0)
+    leader = Worker.objects.get(id_number=valid_id_number(1))
+    assert leader.is_team_leader and leader.name == "工人1"
+    assert Worker.objects.get(id_number=valid_id_number(2)).special_ops == []
+
+
+def test_a_gbk_file_is_detected_and_imported(company, tmp_path):
+    rows = [worker_row(company, 1, name="张三")]
+    path = write_csv(tmp_path / "gbk.csv", WORKER_HEADER, rows, encoding="gbk")
+
+    report = import_file("workers", path)
+
+    assert (report.encoding, report.created) == ("gbk", 1)
+    assert Worker.objects.get().name == "张三"
+
+
+def test_a_gbk_file_read_as_utf8_is_refused_with_the_line(company, tmp_path):
+    rows = [worker_row(company, 1, name="张三")]
+    path = write_csv(tmp_path / "gbk.csv", WORKER_HEADER, rows, encoding="gbk")
+
+    report = import_file("workers", path, encoding="utf-8")
+
+    [(row, column, reason)] = errors_of(report)
+    assert reason.startswith("The file is not UTF-8 text")
+    assert Worker.objects.count() == 0
+
+
+def test_enterprises_are_imported_with_their_jurisdiction(tmp_path, db):
+    rows = [
+        [valid_uscc(20), "甲化工", "hazardous_chemicals", "450103", "青秀路1号", "王五", "0771-1"],
+        [valid_uscc(21), "乙矿业", "non_coal_mining", "450999", "", "", ""],
+        [valid_uscc(22), "丙冶炼", "steel", "450103", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "e.csv", ENTERPRISE_HEADER, rows)
+
+    report = import_file("enterprises", path, valid_only=True)
+
+    assert errors_of(report)[0] == (3, "jurisdiction", "No jurisdiction has this division code.")
+    assert errors_of(report)[1][:2] == (4, "sector")
+    enterprise = Enterprise.objects.get(uscc=valid_uscc(20))
+    assert (enterprise.jurisdiction_id, enterprise.address) == ("450103", "青秀路1号")
+
+
+def test_certificates_need_a_registered_worker_anywhere(company, tmp_path):
+    elsewhere = make_enterprise(uscc=valid_uscc(2), jurisdiction="450123")
+    make_worker(enterprise=elsewhere, id_number=valid_id_number(1))
+    header = ["id_number", "category", "number", "issued_on", "valid_until", "review_due_on"]
+    rows = [
+        [valid_id_number(1), "electrical", "T001", "2024-01-01", "2030-01-01", ""],
+        [valid_id_number(2), "electrical", "T002", "2024-01-01", "2030-01-01", ""],
+        [valid_id_number(1), "welding", "T003", "2024-01-01", "2023-01-01", ""],
+    ]
+    path = write_csv(tmp_path / "c.csv", header, rows)
+
+    report = import_file("certificates", path)
+
+    assert errors_of(report) == [
+        (3, "id_number", "No registered worker has this ID number."),
+        (4, "valid_until", "A certificate cannot expire before it is issued."),
+    ]
+    assert Certificate.objects.count() == 0
+
+
+def test_trainings_need_a_worker_of_that_enterprise_and_a_job(company, tmp_path):
+    other = make_enterprise(uscc=valid_uscc(3))
+    make_worker(enterprise=company, id_number=valid_id_number(1))
+    make_worker(enterprise=other, id_number=valid_id_number(2))
+    header = [
+        "enterprise_uscc",
+        "id_number",
+        "kind",
+        "job",
+        "course",
+        "hours",
+        "theory_passed",
+        "practical_passed",
+        "assessed_on",
+    ]
+    rows = [
+        [
+            company.uscc,
+            valid_id_number(1),
+            "job_safety",
+            "operator",
+            "基础",
+            "8",
+            "是",
+            "否",
+            "2025-01-02",
+        ],
+        [
+            company.uscc,
+            valid_id_number(2),
+            "job_safety",
+            "operator",
+            "基础",
+            "8",
+            "是",
+            "是",
+            "2025-01-02",
+        ],
+        [company.uscc, valid_id_number(1), "job_safety", "", "基础", "8", "是", "是", "2025-01-02"],
+        [
+            company.uscc,
+            valid_id_number(1),
+            "team_leader_rotation",
+            "",
+            "轮训",
+            "7.5",
+            "true",
+            "true",
+            "2025-01-03",
+        ],
+        [
+            company.uscc,
+            valid_id_number(1),
+            "job_safety",
+            "operator",
+            "复训",
+            "8.25",
+            "true",
+            "true",
+            "2025-01-04",
+        ],
+    ]
+    path = write_csv(tmp_path / "t.csv", header, rows)
+
+    report = import_file("trainings", path, valid_only=True)
+
+    assert errors_of(report) == [
+        (3, "id_number", "No worker with this ID number is registered at this enterprise."),
+        (4, "job", "A job safety training names the job."),
+        (6, "hours", "Hours have at most one decimal place."),
+    ]
+    assert report.created == 2
+    rotation = Training.objects.get(kind="team_leader_rotation")
+    assert (str(rotation.hours), rotation.passed) == ("7.5", True)
+    assert not Training.objects.get(kind="job_safety").passed
+    again = import_file("trainings", path, valid_only=True)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_trainers_are_imported_once_per_job(company, tmp_path):
+    make_worker(enterprise=company, id_number=valid_id_number(1))
+    rows = [
+        [company.uscc, valid_id_number(1), "operator"],
+        [company.uscc, valid_id_number(1), "welder"],
+    ]
+    path = write_csv(tmp_path / "tr.csv", ["enterprise_uscc", "id_number", "job"], rows)
+
+    first = import_file("trainers", path)
+    second = import_file("trainers", path)
+
+    assert (first.created, second.created, second.unchanged) == (2, 0, 2)
+    assert Trainer.objects.count() == 2
+
+
+def test_rows_of_enterprises_outside_the_callers_jurisdiction_are_refused(company, tmp_path):
+    officer = make_user(role="officer", jurisdiction="450123")
+    mine = make_enterprise(uscc=valid_uscc(4), jurisdiction="450123")
+    rows = [worker_row(mine, 1), worker_row(company, 2)]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path, actor=officer, valid_only=True)
+
+    assert errors_of(report) == [
+        (3, "enterprise_uscc", "This enterprise is outside your jurisdiction.")
+    ]
+    assert list(Worker.objects.values_list("enterprise_id", flat=True)) == [mine.pk]
+
+
+def test_an_import_writes_one_audit_event_with_the_file_hash(company, tmp_path):
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, [worker_row(company, n) for n in (1, 2)])
+    before = AuditEvent.objects.count()
+
+    import_file("workers", path)
+
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.latest("seq")
+    with path.open("rb") as stream:
+        assert event.file_hashes == [file_sha256(stream)]
+    assert event.action == "register_import"
+    assert {k: event.payload[k] for k in ("kind", "rows", "created", "refused")} == {
+        "kind": "workers",
+        "rows": 2,
+        "created": 2,
+        "refused": 0,
+    }
