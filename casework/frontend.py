@@ -109,5 +109,6 @@ class SiteMiddleware(ViewflowSiteMiddleware):
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("portal/", include("casework.portal")),
+    path("m/", include("inspections.phone")),  # the officer's phone pages
     path("", staff_site.urls),
 ]

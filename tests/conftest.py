@@ -3,6 +3,8 @@
 Tests marked ``services`` need PostgreSQL, Redis and a running Celery worker.
 They skip when those are absent, unless ``REQUIRE_SERVICES=1`` (the services
 lane of ``.ci/run``), where an absent service is a failure, not a skip.
+Tests marked ``browser`` need Debian's Chromium and ChromeDriver; the same
+way, they skip without them unless ``REQUIRE_BROWSER=1`` (both lanes of CI).
 """
 
 import datetime
@@ -17,6 +19,8 @@ from django.db import connection
 from tests.factories import make_enterprise, make_user
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+BROWSER_FILES = ("/usr/bin/chromium", "/usr/bin/chromedriver")
 
 
 def services_missing() -> str:
@@ -48,6 +52,23 @@ def _services_rule(request):
     missing = services_missing()
     if missing and REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {missing}")
+    if missing:
+        pytest.skip(missing)
+
+
+def browser_missing() -> str:
+    """Say what the browser tests lack, or return '' when Chromium and its driver are there."""
+    missing = [path for path in BROWSER_FILES if not os.path.exists(path)]
+    return f"{' and '.join(missing)} not installed" if missing else ""
+
+
+@pytest.fixture(autouse=True)
+def _browser_rule(request):
+    if request.node.get_closest_marker("browser") is None:
+        return
+    missing = browser_missing()
+    if missing and REQUIRE_BROWSER:
+        pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
     if missing:
         pytest.skip(missing)
 

@@ -1,0 +1,261 @@
+"""The officer's phone pages (/m/): today's inspections, start, worker checks, photos, record.
+
+A one-column layout of their own, made for a 390-pixel screen. The views are
+thin: a form shapes the input, a service decides and writes, and a success
+redirects (POST-redirect-GET). What a user may see comes from
+``Inspection.objects.visible_to``; anyone but staff gets 404.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from casework import clock
+from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
+from casework.transitions import transition_perform
+from inspections.models import Inspection, WorkerCheck
+from inspections.phone_forms import (
+    PhotoForm,
+    RecordForm,
+    StartForm,
+    WorkerCheckForm,
+    add_service_errors,
+)
+from inspections.services import evidence_store, worker_check_record
+from registry.models import Worker
+from registry.validators import mask_id_number
+
+app_name = "phone"
+
+
+def staff_only(view):
+    """Send anonymous visitors to the login; answer 404 to anyone but staff."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_staff_role:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _visible(request):
+    return Inspection.objects.visible_to(request.user)
+
+
+def _inspection(request, pk: int) -> Inspection:
+    return get_object_or_404(_visible(request).select_related("enterprise"), pk=pk)
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _refusal(request, exc: Conflict | Forbidden) -> None:
+    message = str(exc.message)
+    if isinstance(exc, Conflict) and exc.state:
+        message = _("%(message)s The inspection is now “%(state)s”.") % {
+            "message": message,
+            "state": Inspection.State(exc.state).label,
+        }
+    messages.error(request, message)
+
+
+def _label(name: str) -> str:
+    for transition in getattr(Inspection, name)._django_fsm.transitions.values():
+        return str(transition.custom["label"])
+    return name
+
+
+def _masked(check: WorkerCheck) -> str:
+    return mask_id_number(check.id_number)
+
+
+def _page(request, inspection: Inspection, **forms):
+    """Render the inspection page, with bound forms in ``forms`` where a post failed."""
+    in_progress = inspection.state == Inspection.State.IN_PROGRESS
+    context = {
+        "inspection": inspection,
+        "officers": inspection.officers.order_by("username"),
+        "checks": [
+            {"check": check, "masked": _masked(check)}
+            for check in inspection.worker_checks.select_related("finding").order_by("-pk")
+        ],
+        "evidence": inspection.evidence.select_related("finding").order_by("-pk"),
+    }
+    if inspection.state == Inspection.State.PLANNED:
+        context["start_form"] = forms.get("start_form") or StartForm(
+            inspection=inspection, user=request.user
+        )
+    if in_progress:
+        context["check_form"] = forms.get("check_form") or WorkerCheckForm()
+        context["jobs"] = (
+            Worker.objects.filter(enterprise=inspection.enterprise)
+            .order_by("job")
+            .values_list("job", flat=True)
+            .distinct()
+        )
+        context["record_form"] = forms.get("record_form") or RecordForm()
+    if inspection.state in (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED):
+        context["photo_form"] = forms.get("photo_form") or PhotoForm(inspection=inspection)
+    return render(request, "inspections/phone/inspection.html", context)
+
+
+@staff_only
+def home(request):
+    today = clock.today()
+    inspections = (
+        _visible(request)
+        .filter(
+            Q(state=Inspection.State.PLANNED, planned_on=today)
+            | Q(state=Inspection.State.IN_PROGRESS)
+        )
+        .select_related("enterprise")
+        .order_by("state", "planned_on", "pk")
+    )
+    mine = set(_visible(request).filter(officers=request.user).values_list("pk", flat=True))
+    rows = [{"inspection": i, "mine": i.pk in mine} for i in inspections]
+    return render(request, "inspections/phone/home.html", {"rows": rows, "today": today})
+
+
+@staff_only
+def inspection_page(request, pk: int):
+    return _page(request, _inspection(request, pk))
+
+
+def _transition(request, inspection: Inspection, name: str, data: dict, form):
+    """Perform ``name``; return a response (redirect, or the page with errors)."""
+    try:
+        transition_perform(
+            queryset=_visible(request),
+            pk=inspection.pk,
+            name=name,
+            actor=request.user,
+            data=data,
+            version=_version(request),
+        )
+    except NotVisible as exc:
+        raise Http404 from exc
+    except (Conflict, Forbidden) as exc:
+        _refusal(request, exc)
+    except Invalid as exc:
+        add_service_errors(form, exc.errors)
+        return _page(request, inspection, **{f"{name}_form": form})
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": _label(name)})
+    return redirect("phone:inspection", pk=inspection.pk)
+
+
+@staff_only
+def start(request, pk: int):
+    inspection = _inspection(request, pk)
+    if request.method != "POST":
+        return redirect("phone:inspection", pk=pk)
+    form = StartForm(request.POST, inspection=inspection, user=request.user)
+    if not form.is_valid():
+        return _page(request, inspection, start_form=form)
+    return _transition(request, inspection, "start", form.cleaned_data, form)
+
+
+@staff_only
+def record(request, pk: int):
+    inspection = _inspection(request, pk)
+    if request.method != "POST":
+        return redirect("phone:inspection", pk=pk)
+    form = RecordForm(request.POST)
+    if not form.is_valid():
+        return _page(request, inspection, record_form=form)
+    return _transition(request, inspection, "record", form.cleaned_data, form)
+
+
+@staff_only
+def check_create(request, pk: int):
+    inspection = _inspection(request, pk)
+    if request.method != "POST":
+        return redirect("phone:inspection", pk=pk)
+    form = WorkerCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            check = worker_check_record(
+                inspection=inspection, actor=request.user, **form.service_arguments()
+            )
+        except (Conflict, Forbidden) as exc:
+            _refusal(request, exc)
+            return redirect("phone:inspection", pk=pk)
+        except Invalid as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            return redirect("phone:check", pk=pk, check_pk=check.pk)
+    return _page(request, inspection, check_form=form)
+
+
+@staff_only
+def check_result(request, pk: int, check_pk: int):
+    inspection = _inspection(request, pk)
+    check = get_object_or_404(inspection.worker_checks.select_related("finding"), pk=check_pk)
+    photo_form = None
+    if inspection.state in (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED):
+        initial = {"finding": check.finding_id} if check.finding_id else {}
+        photo_form = PhotoForm(inspection=inspection, initial=initial)
+    return render(
+        request,
+        "inspections/phone/check.html",
+        {
+            "inspection": inspection,
+            "check": check,
+            "masked": _masked(check),
+            "worker_reasons": [r for r in check.reasons if r.get("level") != "enterprise"],
+            "enterprise_reasons": [r for r in check.reasons if r.get("level") == "enterprise"],
+            "photo_form": photo_form,
+        },
+    )
+
+
+@staff_only
+def photo_upload(request, pk: int):
+    inspection = _inspection(request, pk)
+    if request.method != "POST":
+        return redirect("phone:inspection", pk=pk)
+    form = PhotoForm(request.POST, request.FILES, inspection=inspection)
+    if form.is_valid():
+        try:
+            evidence = evidence_store(
+                inspection=inspection, actor=request.user, **form.service_arguments()
+            )
+        except (Conflict, Forbidden) as exc:
+            _refusal(request, exc)
+            return redirect("phone:inspection", pk=pk)
+        except Invalid as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(
+                request,
+                _("Photo attached: %(name)s.")
+                % {"name": evidence.original_name or evidence.sha256[:12]},
+            )
+            return redirect(reverse("phone:inspection", args=[pk]) + "#photos")
+    return _page(request, inspection, photo_form=form)
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("inspections/<int:pk>/", inspection_page, name="inspection"),
+    path("inspections/<int:pk>/start/", start, name="start"),
+    path("inspections/<int:pk>/checks/", check_create, name="check-create"),
+    path("inspections/<int:pk>/checks/<int:check_pk>/", check_result, name="check"),
+    path("inspections/<int:pk>/photos/", photo_upload, name="photo"),
+    path("inspections/<int:pk>/record/", record, name="record"),
+]

@@ -1,0 +1,135 @@
+"""Forms of the officer's phone pages.
+
+They only shape the input for the services (``transition_perform``,
+``worker_check_record``, ``evidence_store``); the rules and their messages stay
+there, and ``add_service_errors`` puts those messages next to the fields.
+Labels reuse the models' and payloads' own names where there is one.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from casework.visibility import jurisdiction_q
+from inspections.models import Evidence, Inspection, WorkerCheck
+from registry.models import SpecialOpsCategory
+
+
+def _flatten(errors) -> list[str]:
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in _flatten(value)]
+    if isinstance(errors, list | tuple):
+        return [m for value in errors for m in _flatten(value)]
+    return [str(errors)]
+
+
+def add_service_errors(form: forms.Form, errors: dict) -> None:
+    """Show a service's ``Invalid.errors`` next to their fields (the rest above the form)."""
+    for name, value in errors.items():
+        for message in _flatten(value):
+            form.add_error(name if name in form.fields else None, message)
+
+
+def _label(model, field_name: str):
+    return capfirst(model._meta.get_field(field_name).verbose_name)
+
+
+class StartForm(forms.Form):
+    officers = forms.MultipleChoiceField(
+        label=_("Officers"),
+        help_text=_("Usernames of at least two officers with credentials valid today."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, inspection: Inspection, user, **kwargs):
+        planned = list(inspection.officers.all())
+        kwargs.setdefault("initial", {"officers": [o.username for o in planned]})
+        super().__init__(*args, **kwargs)
+        candidates = (
+            get_user_model()
+            .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
+            .filter(role="officer", is_active=True)
+        )
+        officers = {o.pk: o for o in [*planned, *candidates]}
+        self.fields["officers"].choices = [
+            (o.username, str(o)) for o in sorted(officers.values(), key=lambda o: o.username)
+        ]
+
+
+class WorkerCheckForm(forms.Form):
+    id_number = forms.CharField(
+        label=_label(WorkerCheck, "id_number"),
+        widget=forms.TextInput(
+            attrs={
+                # 17 digits and a check character that may be X: a keyboard that
+                # capitalises; phone.js switches to the keypad and adds an X key.
+                "inputmode": "text",
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "next",
+            }
+        ),
+    )
+    job = forms.CharField(
+        label=_label(WorkerCheck, "job"),
+        widget=forms.TextInput(attrs={"list": "ph-jobs", "autocomplete": "off"}),
+    )
+    special_ops = forms.MultipleChoiceField(
+        label=_label(WorkerCheck, "special_ops"),
+        choices=SpecialOpsCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_team_leader = forms.BooleanField(label=_label(WorkerCheck, "is_team_leader"), required=False)
+    name = forms.CharField(label=_("Name (optional)"), required=False, max_length=100)
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "id_number": data["id_number"],
+            "job": data["job"],
+            "special_ops": data["special_ops"],
+            # Unticked means "not declared": the register's flag still counts.
+            "is_team_leader": True if data["is_team_leader"] else None,
+            "name": data["name"],
+        }
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    finding = forms.TypedChoiceField(
+        label=_("Attach to"), coerce=int, required=False, empty_value=None
+    )
+    description = forms.CharField(
+        label=_label(Evidence, "description"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, inspection: Inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.findings = {f.pk: f for f in inspection.findings.order_by("pk")}
+        self.fields["finding"].choices = [("", _("The inspection itself"))] + [
+            (pk, str(finding)) for pk, finding in self.findings.items()
+        ]
+
+    def service_arguments(self) -> dict:
+        return {
+            "uploaded_file": self.cleaned_data["photo"],
+            "finding": self.findings.get(self.cleaned_data["finding"]),
+            "description": self.cleaned_data["description"],
+        }
+
+
+class RecordForm(forms.Form):
+    signed_by = forms.CharField(label=_("Signed by"), required=False, max_length=100)
+    refused = forms.BooleanField(label=_("Signature refused"), required=False)
+    refusal_reason = forms.CharField(
+        label=_("Reason for refusing to sign"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
