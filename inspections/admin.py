@@ -8,19 +8,9 @@ deleted, and resident ID numbers are shown masked.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import ReadOnlyAdmin
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from registry.validators import mask_id_number
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inspection)
