@@ -91,10 +91,18 @@ class StaffSite(Site):
 staff_site = StaffSite(viewsets=[WorkflowApp(), InspectionsApp()])
 
 
+API_PREFIX = "/api/"
+
+
 class SiteMiddleware(ViewflowSiteMiddleware):
-    """Viewflow's site middleware, sending everyone but staff away from the staff site."""
+    """Viewflow's site middleware, sending everyone but staff away from the staff site.
+
+    The API (``/api/``) belongs to no site and no app: nothing to do there.
+    """
 
     def process_view(self, request, callback, callback_args, callback_kwargs):
+        if request.path_info.startswith(API_PREFIX):
+            return None
         match = request.resolver_match
         extra = getattr(match.url_name, "extra", {}) if match else {}
         if isinstance(extra.get("site"), StaffSite):
@@ -104,6 +112,11 @@ class SiteMiddleware(ViewflowSiteMiddleware):
             if user.is_enterprise_user:
                 return redirect("portal:home")
         return super().process_view(request, callback, callback_args, callback_kwargs)
+
+    def process_template_response(self, request, response):
+        if request.path_info.startswith(API_PREFIX):
+            return response
+        return super().process_template_response(request, response)
 
 
 urlpatterns = [

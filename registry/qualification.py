@@ -2,7 +2,8 @@
 
 A pure read over the registers as of a date (DESIGN §3, §7.2). Every applicable
 reason is reported with its legal basis and the register rows it was decided
-from. Four queries, whatever the size of the registers.
+from. One SQL statement (``REGISTERS_SQL``) per check, whatever the input and the
+size of the registers; the decision is made in Python on the rows it returns.
 
 Decisions that the design leaves open, taken here (see docs/decisions):
 - the latest ``job_safety`` assessment of the person for the job *at this
@@ -22,12 +23,14 @@ Decisions that the design leaves open, taken here (see docs/decisions):
 """
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Certificate, Enterprise, Trainer, Training, Worker
+from registry.models import Enterprise, Training, Worker
 
 WORKER_LEVEL = "worker"
 ENTERPRISE_LEVEL = "enterprise"
@@ -113,7 +116,95 @@ def _reason(code: str, *, rows=(), detail: str = "") -> Reason:
     return Reason(code, level, str(message), str(basis), detail, tuple(rows))
 
 
-def _training_row(training: Training) -> dict:
+# The registers the check reads, in ONE constant statement for every input (no
+# ORM compilation per call; the same on SQLite and PostgreSQL): the worker, every
+# training of the person on or before the date, every certificate of the person
+# issued on or before the date, and the lowest internal trainer id for the job
+# (NULL when there is none). Each branch is an index scan (bench/qualification.py
+# prints the plan at a city's size). Typed NULLs keep PostgreSQL's pairwise UNION
+# type resolution happy; the decision is made in Python.
+#
+# Columns: register, id, enterprise, text1..text4, flag1, flag2, date1..date3.
+REGISTERS_SQL = """
+SELECT 'worker', id, enterprise_id, job, name, CAST(special_ops AS TEXT), barred_reason,
+       is_team_leader, barred_from_duty, hired_on, barred_since, CAST(NULL AS DATE)
+FROM registry_worker WHERE enterprise_id = %s AND id_number = %s
+UNION ALL
+SELECT 'training', id, enterprise_id, kind, job, course, CAST(NULL AS TEXT),
+       theory_passed, practical_passed, assessed_on, CAST(NULL AS DATE), CAST(NULL AS DATE)
+FROM registry_training WHERE id_number = %s AND assessed_on <= %s
+UNION ALL
+SELECT 'certificate', id, CAST(NULL AS INTEGER), category, number, CAST(NULL AS TEXT),
+       CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN),
+       issued_on, valid_until, review_due_on
+FROM registry_certificate WHERE id_number = %s AND issued_on <= %s
+UNION ALL
+SELECT 'trainer', MIN(id), CAST(NULL AS INTEGER), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+       CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN),
+       CAST(NULL AS DATE), CAST(NULL AS DATE), CAST(NULL AS DATE)
+FROM registry_trainer WHERE enterprise_id = %s AND job = %s
+"""
+_WORKER_FIELDS = [
+    "id",
+    "enterprise_id",
+    "id_number",
+    "name",
+    "job",
+    "is_team_leader",
+    "special_ops",
+    "hired_on",
+    "barred_from_duty",
+    "barred_reason",
+    "barred_since",
+]
+
+
+def registers_params(
+    connection, *, enterprise_id: int, id_number: str, job: str, on: datetime.date
+) -> list:
+    """The parameters of ``REGISTERS_SQL``, the date adapted for the database."""
+    day = connection.ops.adapt_datefield_value(on)
+    return [enterprise_id, id_number, id_number, day, id_number, day, enterprise_id, job]
+
+
+def _date(value) -> datetime.date | None:
+    # PostgreSQL's driver gives dates; SQLite's gives the ISO text it stores.
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def _json(value) -> list:
+    return json.loads(value) if isinstance(value, str) else list(value or ())
+
+
+@dataclass(frozen=True, slots=True)
+class _Training:
+    pk: int
+    enterprise_id: int
+    kind: str
+    job: str
+    course: str
+    theory_passed: bool
+    practical_passed: bool
+    assessed_on: datetime.date
+
+    @property
+    def passed(self) -> bool:
+        return self.theory_passed and self.practical_passed
+
+
+@dataclass(frozen=True, slots=True)
+class _Certificate:
+    pk: int
+    category: str
+    number: str
+    issued_on: datetime.date
+    valid_until: datetime.date
+    review_due_on: datetime.date | None
+
+
+def _training_row(training: _Training) -> dict:
     return {
         "register": "training",
         "id": training.pk,
@@ -127,7 +218,7 @@ def _training_row(training: Training) -> dict:
     }
 
 
-def _certificate_row(certificate: Certificate) -> dict:
+def _certificate_row(certificate: _Certificate) -> dict:
     return {
         "register": "certificate",
         "id": certificate.pk,
@@ -141,10 +232,43 @@ def _certificate_row(certificate: Certificate) -> dict:
     }
 
 
-def _certificate_valid_on(certificate: Certificate, on: datetime.date) -> bool:
+def _certificate_valid_on(certificate: _Certificate, on: datetime.date) -> bool:
     return certificate.valid_until >= on and (
         certificate.review_due_on is None or certificate.review_due_on >= on
     )
+
+
+def _read_registers(enterprise: Enterprise, id_number: str, job: str, on: datetime.date):
+    """One statement: the worker (or None), trainings newest first, certificates, a trainer."""
+    connection = connections[router.db_for_read(Worker)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REGISTERS_SQL,
+            registers_params(
+                connection, enterprise_id=enterprise.pk, id_number=id_number, job=job, on=on
+            ),
+        )
+        found = cursor.fetchall()
+    worker, trainings, certificates, has_trainer = None, [], [], False
+    for register, pk, enterprise_id, t1, t2, t3, t4, f1, f2, d1, d2, d3 in found:
+        if register == "training":
+            trainings.append(
+                _Training(pk, enterprise_id, t1, t2, t3, bool(f1), bool(f2), _date(d1))
+            )
+        elif register == "certificate":
+            certificates.append(_Certificate(pk, t1, t2, _date(d1), _date(d2), _date(d3)))
+        elif register == "worker":
+            worker = Worker.from_db(
+                connection.alias,
+                _WORKER_FIELDS,
+                [pk, enterprise_id, id_number, t2, t1, bool(f1), _json(t3)]
+                + [_date(d1), bool(f2), t4, _date(d2)],
+            )
+        else:  # trainer
+            has_trainer = pk is not None
+    trainings.sort(key=lambda t: (t.assessed_on, t.pk), reverse=True)
+    certificates.sort(key=lambda c: (c.valid_until, c.pk), reverse=True)
+    return worker, trainings, certificates, has_trainer
 
 
 def qualification_check(
@@ -162,17 +286,12 @@ def qualification_check(
     reasons: list[Reason] = []
     rows: list[dict] = []
 
-    worker = Worker.objects.filter(enterprise=enterprise, id_number=id_number).first()
+    worker, trainings, certificates, has_trainer = _read_registers(enterprise, id_number, job, on)
     if worker is not None:
         rows.append({"register": "worker", "id": worker.pk, "job": worker.job})
     categories = sorted(set(special_ops or ()) | set(worker.special_ops if worker else ()))
     team_leader = bool(is_team_leader) or bool(worker and worker.is_team_leader)
 
-    trainings = list(
-        Training.objects.filter(id_number=id_number, assessed_on__lte=on).order_by(
-            "-assessed_on", "-pk"
-        )
-    )
     here = [
         t
         for t in trainings
@@ -209,27 +328,21 @@ def qualification_check(
             )
         )
 
-    if categories:
-        certificates = list(
-            Certificate.objects.filter(
-                id_number=id_number, category__in=categories, issued_on__lte=on
-            ).order_by("-valid_until")
-        )
-        for category in categories:
-            held = [c for c in certificates if c.category == category]
-            rows.extend(_certificate_row(c) for c in held)
-            if any(_certificate_valid_on(c, on) for c in held):
-                continue
-            if held:
-                reasons.append(
-                    _reason(
-                        "SPECIAL_OPS_CERT_EXPIRED",
-                        rows=[_certificate_row(c) for c in held],
-                        detail=category,
-                    )
+    for category in categories:
+        held = [c for c in certificates if c.category == category]
+        rows.extend(_certificate_row(c) for c in held)
+        if any(_certificate_valid_on(c, on) for c in held):
+            continue
+        if held:
+            reasons.append(
+                _reason(
+                    "SPECIAL_OPS_CERT_EXPIRED",
+                    rows=[_certificate_row(c) for c in held],
+                    detail=category,
                 )
-            else:
-                reasons.append(_reason("SPECIAL_OPS_UNCERTIFIED", detail=category))
+            )
+        else:
+            reasons.append(_reason("SPECIAL_OPS_UNCERTIFIED", detail=category))
 
     if team_leader:
         rotations = [
@@ -240,7 +353,7 @@ def qualification_check(
         else:
             reasons.append(_reason("TEAM_LEADER_NOT_ROTATED"))
 
-    if not Trainer.objects.filter(enterprise=enterprise, job=job).exists():
+    if not has_trainer:
         reasons.append(_reason("NO_INTERNAL_TRAINER", detail=job))
 
     return Qualification(

@@ -260,15 +260,65 @@ def test_several_reasons_at_once_are_all_reported(db):
     )
 
 
+@pytest.mark.parametrize(
+    "shape", ["plain", "special_ops_and_team_leader", "declared_on_site", "not_registered"]
+)
 def test_the_check_reads_the_registers_in_a_constant_number_of_queries(
-    plant, django_assert_max_num_queries
+    plant, django_assert_num_queries, shape
 ):
-    person = hire(plant, special_ops=["welding", "electrical"], team_leader=True)
+    if shape == "not_registered":
+        person = new_id_number()
+    else:
+        busy = shape == "special_ops_and_team_leader"
+        person = hire(
+            plant, special_ops=["welding", "electrical"] if busy else (), team_leader=busy
+        )
     for year in range(2015, 2026):
         train(plant, person, on=D(year, 1, 5))
+    certify(person, "welding")
+    extra = (
+        {"special_ops": ["electrical"], "is_team_leader": True}
+        if shape == "declared_on_site"
+        else {}
+    )
 
-    with django_assert_max_num_queries(4):
-        check(plant, person)
+    with django_assert_num_queries(1):  # one statement, whatever the input
+        check(plant, person, **extra)
+
+
+def test_the_worker_of_the_answer_is_the_registered_worker_with_every_field(plant):
+    person = hire(plant, special_ops=["welding", "electrical"], team_leader=True)
+    Worker.objects.filter(id_number=person).update(
+        hired_on=D(2020, 3, 4),
+        barred_from_duty=True,
+        barred_reason="RETRAINING",
+        barred_since=D(2026, 1, 2),
+    )
+    registered = Worker.objects.get(id_number=person)
+
+    worker = check(plant, person).worker
+
+    assert worker is not None and not worker._state.adding
+    for field in Worker._meta.concrete_fields:
+        assert getattr(worker, field.attname) == getattr(registered, field.attname), field.name
+
+
+def test_the_rows_are_newest_first_and_certificates_only_of_the_categories_checked(plant):
+    person = hire(plant, special_ops=["welding"])
+    older = train(plant, person, on=D(2025, 1, 5))
+    newer = train(plant, person, on=D(2026, 1, 5))
+    welding = certify(person, "welding")
+    certify(person, "electrical")
+
+    result = check(plant, person)
+
+    assert result.qualified
+    assert [(row["register"], row["id"]) for row in result.rows] == [
+        ("worker", Worker.objects.get(id_number=person).pk),
+        ("training", newer.pk),
+        ("certificate", welding.pk),
+    ]
+    assert older.pk != newer.pk
 
 
 def api(user) -> APIClient:
@@ -315,3 +365,42 @@ def test_the_api_names_the_bad_field(plant, field, value):
 
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_the_api_sends_two_statements_for_any_check(plant, django_assert_num_queries):
+    person = hire(plant, special_ops=["welding"], team_leader=True)
+    client = api(make_user(role="officer", jurisdiction="450103"))
+    body = {"enterprise": plant.uscc, "id_number": person, "job": JOB, "on": "2026-06-15"}
+    for extra in [{}, {"special_ops": ["electrical"], "is_team_leader": True}]:
+        # The visible enterprise, the registers. (Without "on", outside production,
+        # reading the simulated clock for today is one more.)
+        with django_assert_num_queries(2):
+            response = client.post(
+                "/api/v1/qualification-checks/", {**body, **extra}, format="json"
+            )
+        assert response.status_code == 200, response.content
+
+
+def test_the_api_sees_exactly_the_enterprises_that_visible_to_gives(db):
+    from registry.models import Enterprise
+    from registry.qualification_api import visible_enterprise
+
+    inactive = make_user(role="officer", jurisdiction="450103")
+    inactive.is_active = False
+    here, elsewhere = make_enterprise(jurisdiction="450103"), make_enterprise(jurisdiction="450123")
+    users = [
+        make_user(role="officer", jurisdiction="450103"),
+        make_user(role="officer", jurisdiction="450123"),
+        make_user(role="supervisor", jurisdiction="450100"),
+        make_user(role="admin", jurisdiction=None),
+        make_user(role="enterprise", enterprise=here),
+        inactive,
+    ]
+    for user in users:
+        for enterprise in (here, elsewhere):
+            expected = Enterprise.objects.visible_to(user).filter(uscc=enterprise.uscc).first()
+            assert visible_enterprise(user, enterprise.uscc) == expected, (user, enterprise)
+            if expected is not None:
+                found = visible_enterprise(user, enterprise.uscc)
+                for field in Enterprise._meta.concrete_fields:
+                    assert getattr(found, field.attname) == getattr(expected, field.attname)
