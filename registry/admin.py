@@ -6,10 +6,18 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from casework.admin import AuditedAdmin
-from casework.exceptions import Forbidden
+from casework.exceptions import Forbidden, Invalid
+from registry import services
 from registry.imports import ENCODINGS, IMPORT_KINDS, register_import
-from registry.models import Enterprise
+from registry.models import (
+    Certificate,
+    Enterprise,
+    SkillCertificate,
+    Trainer,
+    Training,
+    Worker,
+)
+from registry.validators import mask_id_number
 
 # The admin page shows at most this many row errors (and the total count).
 MAX_SHOWN_ERRORS = 1000
@@ -24,8 +32,143 @@ class ImportForm(forms.Form):
     encoding = forms.ChoiceField(label=_("Encoding"), choices=[(e, e) for e in ENCODINGS])
 
 
+class RegisterAdmin(admin.ModelAdmin):
+    """Admin pages that write through the register services.
+
+    A row saved here is validated by the same rules as the import and the API
+    (``registry.services``), within the user's jurisdiction, and audited there.
+    Register rows are never deleted here.
+    """
+
+    kind: str = ""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        kind, actor = self.kind, request.user
+
+        class RegisterForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if self.errors:
+                    return cleaned
+                try:
+                    services.record_validate(
+                        kind=kind, actor=actor, data=_register_data(kind, cleaned)
+                    )
+                except Invalid as exc:
+                    for column, messages_ in exc.errors.items():
+                        name = FORM_FIELD.get(column, column)
+                        self.add_error(name if name in self.fields else None, messages_)
+                return cleaned
+
+        return RegisterForm
+
+    def save_model(self, request, obj, form, change):
+        data = _register_data(self.kind, form.cleaned_data)
+        if change:
+            stored = type(obj).objects.get(pk=obj.pk)
+            saved = services.record_update(
+                kind=self.kind, actor=request.user, instance=stored, data=data
+            )
+        else:
+            saved = services.record_create(kind=self.kind, actor=request.user, data=data)
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Register columns whose form field has another name.
+FORM_FIELD = {"enterprise_uscc": "enterprise"}
+
+
+def _register_data(kind: str, cleaned: dict) -> dict:
+    """The form's values as the columns of the register."""
+    data = {}
+    for column in services.REGISTERS[kind].column_names:
+        if column == "enterprise_uscc":
+            enterprise = cleaned.get("enterprise")
+            data[column] = enterprise.uscc if enterprise else ""
+        elif column == "jurisdiction":
+            jurisdiction = cleaned.get("jurisdiction")
+            data[column] = jurisdiction.code if jurisdiction else ""
+        elif column in cleaned:
+            value = cleaned[column]
+            data[column] = "" if value is None else value
+    return data
+
+
+class MaskedIdNumber:
+    """List columns show resident ID numbers masked; search takes the exact number."""
+
+    search_fields = ("=id_number",)
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+
+@admin.register(Worker)
+class WorkerAdmin(MaskedIdNumber, RegisterAdmin):
+    kind = "workers"
+    list_display = (
+        "name",
+        "masked_id_number",
+        "enterprise",
+        "job",
+        "is_team_leader",
+        "barred_from_duty",
+    )
+    list_filter = ("barred_from_duty", "is_team_leader")
+    list_select_related = ("enterprise",)
+    search_fields = ("=id_number", "name", "enterprise__name")
+    autocomplete_fields = ("enterprise",)
+    readonly_fields = ("barred_from_duty", "barred_reason", "barred_since")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(MaskedIdNumber, RegisterAdmin):
+    kind = "certificates"
+    list_display = ("number", "masked_id_number", "category", "valid_until", "review_due_on")
+    list_filter = ("category",)
+    search_fields = ("=id_number", "number")
+
+
+@admin.register(Training)
+class TrainingAdmin(MaskedIdNumber, RegisterAdmin):
+    kind = "trainings"
+    list_display = (
+        "masked_id_number",
+        "enterprise",
+        "kind",
+        "job",
+        "assessed_on",
+        "theory_passed",
+        "practical_passed",
+    )
+    list_filter = ("kind", "theory_passed", "practical_passed")
+    list_select_related = ("enterprise",)
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(Trainer)
+class TrainerAdmin(MaskedIdNumber, RegisterAdmin):
+    kind = "trainers"
+    list_display = ("masked_id_number", "enterprise", "job")
+    list_select_related = ("enterprise",)
+    autocomplete_fields = ("enterprise",)
+
+
+@admin.register(SkillCertificate)
+class SkillCertificateAdmin(MaskedIdNumber, RegisterAdmin):
+    kind = "skill_certificates"
+    list_display = ("number", "masked_id_number", "occupation", "level", "issued_on")
+    search_fields = ("=id_number", "number")
+
+
 @admin.register(Enterprise)
-class EnterpriseAdmin(AuditedAdmin):
+class EnterpriseAdmin(RegisterAdmin):
+    kind = "enterprises"
     list_display = ("name", "uscc", "sector", "jurisdiction", "legal_representative")
     list_filter = ("sector", "jurisdiction")
     list_select_related = ("jurisdiction",)

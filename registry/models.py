@@ -87,11 +87,16 @@ class WorkerQuerySet(models.QuerySet):
 class Worker(models.Model):
     """A person employed by an enterprise, in one job."""
 
+    # The unique (enterprise, id_number) constraint serves lookups by enterprise.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="workers"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="workers",
+        db_index=False,
     )
     id_number = models.CharField(
-        _("resident ID number"), max_length=18, validators=[validate_id_number], db_index=True
+        _("resident ID number"), max_length=18, validators=[validate_id_number]
     )
     name = models.CharField(_("name"), max_length=100)
     job = models.CharField(_("job"), max_length=100)
@@ -113,6 +118,8 @@ class Worker(models.Model):
                 fields=["enterprise", "id_number"], name="worker_once_per_enterprise"
             )
         ]
+        # A plain index (db_index would add a second, LIKE, index on PostgreSQL).
+        indexes = [models.Index(fields=["id_number"], name="worker_id_number")]
 
     def __str__(self):
         return f"{self.name} ({mask_id_number(self.id_number)})"

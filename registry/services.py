@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
 from casework import audit
@@ -53,6 +54,33 @@ SPECIAL_OPS_CODES = frozenset(SpecialOpsCategory.values)
 
 class Refused(ValueError):
     """A value breaks a rule; the message says which."""
+
+
+# Why a row's reference is refused: the Python checks below and the set-based ones of
+# the import on PostgreSQL (``registry.imports``) give the same reasons.
+REFERENCE_REASONS = {
+    "no_enterprise": gettext_lazy("No enterprise with this credit code is registered."),
+    "enterprise_out_of_scope": gettext_lazy("This enterprise is outside your jurisdiction."),
+    "no_worker_at_enterprise": gettext_lazy(
+        "No worker with this ID number is registered at this enterprise."
+    ),
+    "no_person": gettext_lazy("No registered worker has this ID number."),
+    "person_out_of_scope": gettext_lazy(
+        "This person works for no enterprise in your jurisdiction."
+    ),
+    "number_of_another_person": gettext_lazy(
+        "This certificate number is registered to another person."
+    ),
+    "no_jurisdiction": gettext_lazy("No jurisdiction has this division code."),
+    "jurisdiction_out_of_scope": gettext_lazy("This jurisdiction is outside yours."),
+    "enterprise_registered_out_of_scope": gettext_lazy(
+        "This enterprise is registered outside your jurisdiction."
+    ),
+}
+
+
+def reference_reason(code: str) -> str:
+    return str(REFERENCE_REASONS[code])
 
 
 # --- who may write where ---------------------------------------------------------------
@@ -98,6 +126,7 @@ def parse_text(max_length: int) -> Callable[[Any], str]:
             raise Refused(_("At most %(n)d characters.") % {"n": max_length})
         return text
 
+    parse.max_length = max_length  # a free-text column (the import does not cache it)
     return parse
 
 
@@ -108,13 +137,26 @@ def _refuse_unless(validate: Callable[[str], None], text: str) -> None:
         raise Refused(exc.messages[0]) from None
 
 
-@functools.lru_cache(maxsize=65536)
-def _id_number_valid(text: str) -> bool:
-    try:
-        validate_id_number(text)
-    except ValidationError:
-        return False
-    return True
+# The region and birth-date part of valid ID numbers, "45010319900101" → valid.
+PLACE_AND_DAY: dict[str, bool] = {}
+_PLACE_AND_DAY_LIMIT = 65536
+
+
+def _place_and_day_valid(head: str) -> bool:
+    """Whether the region and birth date of ``head`` (14 digits) are valid; cached, bounded."""
+    valid = PLACE_AND_DAY.get(head)
+    if valid is None:
+        number = head + "000"
+        number += ric.calc_check_digit(number + "0")
+        try:
+            validate_id_number(number)
+            valid = True
+        except ValidationError:
+            valid = False
+        if len(PLACE_AND_DAY) >= _PLACE_AND_DAY_LIMIT:
+            PLACE_AND_DAY.clear()
+        PLACE_AND_DAY[head] = valid
+    return valid
 
 
 def parse_id_number(value: Any) -> str:
@@ -124,22 +166,16 @@ def parse_id_number(value: Any) -> str:
     on one day in one place, so when the shape and the check digit are right it
     is asked once per region and date (a bounded cache), not once per person.
     """
-    text = normalise_id_number(str(value))
-    head = text[:17]
+    text = value.strip().upper() if isinstance(value, str) else normalise_id_number(str(value))
     if (
         len(text) == 18
-        and head.isascii()
-        and head.isdigit()
+        and text[:17].isdigit()
+        and text.isascii()
         and text[17] == ric.calc_check_digit(text)
+        and _place_and_day_valid(text[:14])
     ):
-        same_place_and_day = text[:14] + "000"
-        valid = _id_number_valid(
-            same_place_and_day + ric.calc_check_digit(same_place_and_day + "0")
-        )
-    else:
-        valid = False
-    if not valid:
-        _refuse_unless(validate_id_number, text)
+        return text
+    _refuse_unless(validate_id_number, text)
     return text
 
 
@@ -251,6 +287,10 @@ class Row:
         self.errors.setdefault(column, reason)
 
 
+def no_check(row: "Row") -> None:
+    """A register whose rows need no check across columns."""
+
+
 @dataclass(frozen=True)
 class Register:
     """How one kind of register row is validated, referenced and stored."""
@@ -261,7 +301,7 @@ class Register:
     # Model fields of the natural key; the first two narrow the lookup of existing rows.
     key: tuple[str, ...]
     resolve: Callable[[list[Row], Scope], None]
-    check: Callable[[Row], None] = lambda row: None
+    check: Callable[[Row], None] = no_check
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -315,9 +355,9 @@ def _resolve_enterprise(rows: list[Row], scope: Scope) -> None:
     for row in rows:
         match = found.get(row.values["enterprise_uscc"])
         if match is None:
-            row.refuse("enterprise_uscc", _("No enterprise with this credit code is registered."))
+            row.refuse("enterprise_uscc", reference_reason("no_enterprise"))
         elif not scope.covers(match[1]):
-            row.refuse("enterprise_uscc", _("This enterprise is outside your jurisdiction."))
+            row.refuse("enterprise_uscc", reference_reason("enterprise_out_of_scope"))
         else:
             row.values["enterprise_id"] = match[0]
 
@@ -333,9 +373,7 @@ def _resolve_worker_of_enterprise(rows: list[Row]) -> None:
     )
     for row in rows:
         if (row.values["enterprise_id"], row.values["id_number"]) not in pairs:
-            row.refuse(
-                "id_number", _("No worker with this ID number is registered at this enterprise.")
-            )
+            row.refuse("id_number", reference_reason("no_worker_at_enterprise"))
 
 
 def _resolve_person(rows: list[Row], scope: Scope, model: type[models.Model]) -> None:
@@ -354,12 +392,12 @@ def _resolve_person(rows: list[Row], scope: Scope, model: type[models.Model]) ->
     for row in rows:
         paths = places.get(row.values["id_number"])
         if not paths:
-            row.refuse("id_number", _("No registered worker has this ID number."))
+            row.refuse("id_number", reference_reason("no_person"))
         elif not any(scope.covers(path) for path in paths):
-            row.refuse("id_number", _("This person works for no enterprise in your jurisdiction."))
+            row.refuse("id_number", reference_reason("person_out_of_scope"))
         holder = holders.get(row.values.get("number"))
         if holder is not None and holder != row.values["id_number"]:
-            row.refuse("number", _("This certificate number is registered to another person."))
+            row.refuse("number", reference_reason("number_of_another_person"))
 
 
 def _resolve_enterprises(rows: list[Row], scope: Scope) -> None:
@@ -367,9 +405,9 @@ def _resolve_enterprises(rows: list[Row], scope: Scope) -> None:
     for row in _usable(rows, "jurisdiction"):
         path = paths.get(row.values["jurisdiction"])
         if path is None:
-            row.refuse("jurisdiction", _("No jurisdiction has this division code."))
+            row.refuse("jurisdiction", reference_reason("no_jurisdiction"))
         elif not scope.covers(path):
-            row.refuse("jurisdiction", _("This jurisdiction is outside yours."))
+            row.refuse("jurisdiction", reference_reason("jurisdiction_out_of_scope"))
         else:
             row.values["jurisdiction_id"] = row.values["jurisdiction"]
     rows = _usable(rows, "uscc")
@@ -381,7 +419,7 @@ def _resolve_enterprises(rows: list[Row], scope: Scope) -> None:
     for row in rows:
         path = current.get(row.values["uscc"])
         if path is not None and not scope.covers(path):
-            row.refuse("uscc", _("This enterprise is registered outside your jurisdiction."))
+            row.refuse("uscc", reference_reason("enterprise_registered_out_of_scope"))
 
 
 def _resolve_workers(rows: list[Row], scope: Scope) -> None:
@@ -629,6 +667,11 @@ def _validated(register: Register, *, actor: User | None, data: dict[str, Any]) 
     if row.errors:
         raise Invalid({column: [reason] for column, reason in row.errors.items()})
     return row
+
+
+def record_validate(*, kind: str, actor: User | None, data: dict[str, Any]) -> None:
+    """Check one row of ``kind`` as the import would; raise Invalid naming each column."""
+    _validated(REGISTERS[kind], actor=actor, data=data)
 
 
 def record_create(*, kind: str, actor: User | None, data: dict[str, Any]) -> models.Model:

@@ -31,7 +31,7 @@ def make_enterprise(*, jurisdiction: str = "450103", sector: str = "hazardous_ch
 
     n = next(_seq)
     return Enterprise.objects.create(
-        uscc=extra.pop("uscc", f"9145{n:014d}"),
+        uscc=extra.pop("uscc", None) or valid_uscc(n, division=jurisdiction),
         name=extra.pop("name", f"Enterprise {n}"),
         sector=sector,
         jurisdiction_id=jurisdiction,

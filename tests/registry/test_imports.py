@@ -513,3 +513,206 @@ def test_an_import_writes_one_audit_event_with_the_file_hash(company, tmp_path):
         "created": 2,
         "refused": 0,
     }
+
+
+# --- the checks that PostgreSQL runs in SQL read as the Python ones --------------------
+
+
+def test_a_row_repeating_a_refused_row_is_refused_too(company, tmp_path):
+    rows = [
+        worker_row(company, 1, hired_on="2026-02-30"),
+        worker_row(company, 2),
+        worker_row(company, 1),
+    ]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path, valid_only=True)
+
+    assert errors_of(report) == [
+        (2, "hired_on", "2026-02-30 is not a date that exists."),
+        (4, None, "This row repeats the natural key of row 2."),
+    ]
+    assert (report.rows, report.refused, report.created) == (3, 2, 1)
+
+
+def test_a_row_with_a_single_field_is_reported(company, tmp_path):
+    rows = [worker_row(company, 1), [company.uscc]]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(3, None, "This row has 1 fields; the header has 7.")]
+    assert Worker.objects.count() == 0
+
+
+def test_text_with_tabs_backslashes_and_line_breaks_is_kept(company, tmp_path):
+    name = '王\t"五"\\n\n六'
+    rows = [worker_row(company, 1, name=name, hired_on=""), worker_row(company, 2, job="a\\b")]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert (report.created, report.error_count) == (2, 0)
+    first = Worker.objects.get(id_number=valid_id_number(1))
+    assert (first.name, first.hired_on) == (name, None)
+    assert Worker.objects.get(id_number=valid_id_number(2)).job == "a\\b"
+    again = import_file("workers", path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_a_certificate_number_of_another_person_is_refused(company, tmp_path):
+    make_worker(enterprise=company, id_number=valid_id_number(1))
+    make_worker(enterprise=company, id_number=valid_id_number(2))
+    Certificate.objects.create(
+        id_number=valid_id_number(1),
+        category="electrical",
+        number="T001",
+        issued_on=datetime.date(2024, 1, 1),
+        valid_until=datetime.date(2030, 1, 1),
+    )
+    header = ["id_number", "category", "number", "issued_on", "valid_until"]
+    rows = [
+        [valid_id_number(2), "electrical", "T001", "2024-01-01", "2030-01-01"],
+        [valid_id_number(1), "electrical", "T001 ", "2024-01-01", "2031-01-01"],
+        [valid_id_number(2), "welding", "T002", "2024-01-01", "2030-01-01"],
+    ]
+    path = write_csv(tmp_path / "c.csv", header, rows)
+
+    report = import_file("certificates", path, valid_only=True)
+
+    assert errors_of(report) == [
+        (2, "number", "This certificate number is registered to another person."),
+        (3, None, "This row repeats the natural key of row 2."),
+    ]
+    assert (report.created, report.updated, report.unchanged, report.refused) == (1, 0, 0, 2)
+    assert Certificate.objects.get(number="T001").id_number == valid_id_number(1)
+
+
+def test_an_officer_imports_only_within_their_jurisdiction(company, tmp_path):
+    officer = make_user(role="officer", jurisdiction="450123")
+    elsewhere = make_enterprise(uscc=valid_uscc(5), jurisdiction="450103")
+    make_worker(enterprise=elsewhere, id_number=valid_id_number(7))
+    rows = [
+        [valid_uscc(5), "改名", "hazardous_chemicals", "450123", "", "", ""],
+        [valid_uscc(6), "新企业", "hazardous_chemicals", "450103", "", "", ""],
+        [valid_uscc(8), "本辖区", "hazardous_chemicals", "450123", "", "", ""],
+    ]
+    enterprises = import_file(
+        "enterprises",
+        write_csv(tmp_path / "e.csv", ENTERPRISE_HEADER, rows),
+        actor=officer,
+        valid_only=True,
+    )
+    header = ["id_number", "category", "number", "issued_on", "valid_until"]
+    certificates = import_file(
+        "certificates",
+        write_csv(
+            tmp_path / "c.csv",
+            header,
+            [[valid_id_number(7), "electrical", "T009", "2024-01-01", "2030-01-01"]],
+        ),
+        actor=officer,
+    )
+
+    assert errors_of(enterprises) == [
+        (2, "uscc", "This enterprise is registered outside your jurisdiction."),
+        (3, "jurisdiction", "This jurisdiction is outside yours."),
+    ]
+    assert (enterprises.created, enterprises.refused) == (1, 2)
+    assert Enterprise.objects.get(uscc=valid_uscc(5)).name == elsewhere.name
+    assert errors_of(certificates) == [
+        (2, "id_number", "This person works for no enterprise in your jurisdiction.")
+    ]
+
+
+def test_a_file_of_new_and_registered_rows_counts_each(company, tmp_path):
+    import_file(
+        "workers",
+        write_csv(tmp_path / "a.csv", WORKER_HEADER, [worker_row(company, n) for n in (1, 2)]),
+    )
+    rows = [worker_row(company, 1), worker_row(company, 2, job="welder"), worker_row(company, 3)]
+
+    report = import_file("workers", write_csv(tmp_path / "b.csv", WORKER_HEADER, rows))
+
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 1)
+    assert Worker.objects.count() == 3
+
+
+# --- bad rows late in the file, after good ones ---------------------------------------
+
+
+def test_a_file_of_good_rows_is_imported(company, tmp_path):
+    rows = [worker_row(company, n) for n in range(1, 8)]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert (report.rows, report.created, report.error_count, report.imported) == (7, 7, 0, True)
+    assert Worker.objects.count() == 7
+
+
+def test_a_bad_reference_in_the_last_row_imports_nothing(company, tmp_path):
+    rows = [worker_row(company, n) for n in range(1, 7)]
+    rows.append(worker_row(company, 7, enterprise_uscc=valid_uscc(999)))
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [
+        (8, "enterprise_uscc", "No enterprise with this credit code is registered.")
+    ]
+    assert (report.created, report.refused, report.imported) == (0, 1, False)
+    assert Worker.objects.count() == 0
+
+
+def test_a_late_duplicate_and_a_registered_row(company, tmp_path):
+    make_worker(enterprise=company, id_number=valid_id_number(6), job="welder")
+    rows = [worker_row(company, n) for n in range(1, 6)]
+    rows += [worker_row(company, 6), worker_row(company, 2, name="又一个"), worker_row(company, 7)]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    refused = import_file("workers", path)
+    after_refused = Worker.objects.count()
+    report = import_file("workers", path, valid_only=True)
+
+    assert errors_of(refused) == [(8, None, "This row repeats the natural key of row 3.")]
+    assert (refused.imported, refused.created, after_refused) == (False, 0, 1)
+    assert errors_of(report) == errors_of(refused)
+    assert (report.created, report.updated, report.unchanged, report.refused) == (6, 1, 0, 1)
+    assert Worker.objects.count() == 7
+    assert Worker.objects.get(id_number=valid_id_number(6)).job == "operator"
+    assert Worker.objects.get(id_number=valid_id_number(2)).name == "工人2"
+
+
+def test_a_gbk_file_found_out_late_is_imported_once(company, tmp_path):
+    # given: 2,000 rows that read as UTF-8 too (over 64 KB, read before), then 张三
+    born = [(datetime.date(1990, 1, 1) + datetime.timedelta(days=n // 1000)) for n in range(2001)]
+    rows = [
+        worker_row(company, 1, id_number=valid_id_number(n, born=born[n].strftime("%Y%m%d")))
+        for n in range(2000)
+    ]
+    rows = [[*row[:2], "worker", *row[3:]] for row in rows]
+    last = valid_id_number(1, born="19891231")
+    rows.append(worker_row(company, 1, id_number=last, name="张三"))
+    path = write_csv(tmp_path / "gbk.csv", WORKER_HEADER, rows, encoding="gbk")
+
+    # when
+    report = import_file("workers", path)
+
+    # then
+    assert (report.encoding, report.created, report.error_count) == ("gbk", 2001, 0)
+    assert Worker.objects.count() == 2001
+    assert Worker.objects.get(name="张三").id_number == last
+
+
+def test_valid_only_with_a_bad_row_late_in_the_file(company, tmp_path):
+    rows = [worker_row(company, n) for n in range(1, 6)]
+    rows.append(worker_row(company, 6, hired_on="2026-02-30"))
+    rows.append(worker_row(company, 7))
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path, valid_only=True)
+
+    assert errors_of(report) == [(7, "hired_on", "2026-02-30 is not a date that exists.")]
+    assert (report.created, report.updated, report.unchanged, report.refused) == (6, 0, 0, 1)
+    assert Worker.objects.count() == 6
