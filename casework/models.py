@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.visibility import VisibleQuerySet
+
 
 class Jurisdiction(models.Model):
     """An administrative division (行政区划) keyed by its division code."""
@@ -313,17 +315,6 @@ class PeriodRule(models.Model):
         return f"{self.code} {self.length} {self.unit} ({self.effective_from})"
 
 
-class DeadlineQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "DeadlineQuerySet":
-        from casework.visibility import staff_or_enterprise_q
-
-        return self.filter(
-            staff_or_enterprise_q(
-                user, path_lookup="jurisdiction__path", enterprise_lookup="enterprise_id"
-            )
-        )
-
-
 class Deadline(models.Model):
     """A legal clock: one period running from one event, for one subject."""
 
@@ -376,7 +367,8 @@ class Deadline(models.Model):
     created_at = models.DateTimeField(_("created at"))
     version = models.PositiveIntegerField(_("version"), default=0)
 
-    objects = DeadlineQuerySet.as_manager()
+    visibility = ("jurisdiction__path", "enterprise_id")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deadline")

@@ -4,6 +4,7 @@ Staff see their own jurisdiction and everything below it; enterprise users see
 only their own enterprise. Anything else is answered as if it did not exist.
 """
 
+from django.db import models
 from django.db.models import Q
 
 
@@ -36,3 +37,16 @@ def staff_or_enterprise_q(user, *, path_lookup: str, enterprise_lookup: str) -> 
     if user is not None and getattr(user, "is_enterprise_user", False):
         return enterprise_q(user, enterprise_lookup)
     return jurisdiction_q(user, path_lookup)
+
+
+def visibility_q(model: type[models.Model], user) -> Q:
+    """The condition of ``model.objects.visible_to(user)``, from ``model.visibility``."""
+    path_lookup, enterprise_lookup = model.visibility
+    return staff_or_enterprise_q(user, path_lookup=path_lookup, enterprise_lookup=enterprise_lookup)
+
+
+class VisibleQuerySet(models.QuerySet):
+    """For models that declare ``visibility = (jurisdiction path lookup, enterprise lookup)``."""
+
+    def visible_to(self, user):
+        return self.filter(visibility_q(self.model, user))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from casework import clock
-from casework.visibility import staff_or_enterprise_q
+from casework.visibility import VisibleQuerySet
 
 
 def _is_officer(instance, user) -> bool:
@@ -26,17 +26,6 @@ def _all_findings_disposed(inspection) -> bool:
 
 
 _all_findings_disposed.message = _("Every finding must be disposed before the inspection closes.")
-
-
-class InspectionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "InspectionQuerySet":
-        return self.filter(
-            staff_or_enterprise_q(
-                user,
-                path_lookup="enterprise__jurisdiction__path",
-                enterprise_lookup="enterprise_id",
-            )
-        )
 
 
 class Inspection(FSMModelMixin, models.Model):
@@ -79,7 +68,8 @@ class Inspection(FSMModelMixin, models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
-    objects = InspectionQuerySet.as_manager()
+    visibility = ("enterprise__jurisdiction__path", "enterprise_id")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inspection")
@@ -203,17 +193,6 @@ def _is_staff_officer_or_supervisor(instance, user) -> bool:
     return user.has_role("officer", "supervisor")
 
 
-class FindingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FindingQuerySet":
-        return self.filter(
-            staff_or_enterprise_q(
-                user,
-                path_lookup="inspection__enterprise__jurisdiction__path",
-                enterprise_lookup="inspection__enterprise_id",
-            )
-        )
-
-
 class Finding(FSMModelMixin, models.Model):
     """One unqualified worker, or one enterprise-level gap, with its legal basis."""
 
@@ -260,7 +239,8 @@ class Finding(FSMModelMixin, models.Model):
     disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
 
-    objects = FindingQuerySet.as_manager()
+    visibility = ("inspection__enterprise__jurisdiction__path", "inspection__enterprise_id")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("finding")
@@ -287,17 +267,6 @@ class Finding(FSMModelMixin, models.Model):
         self.transfer_to = transfer_to
         self.disposition_note = note
         self.disposed_at = clock.now()
-
-
-class EvidenceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EvidenceQuerySet":
-        return self.filter(
-            staff_or_enterprise_q(
-                user,
-                path_lookup="inspection__enterprise__jurisdiction__path",
-                enterprise_lookup="inspection__enterprise_id",
-            )
-        )
 
 
 class Evidence(models.Model):
@@ -328,7 +297,8 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
-    objects = EvidenceQuerySet.as_manager()
+    visibility = ("inspection__enterprise__jurisdiction__path", "inspection__enterprise_id")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence file")

@@ -4,15 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.visibility import staff_or_enterprise_q
+from casework.visibility import VisibleQuerySet
 from registry.validators import mask_id_number, validate_id_number, validate_uscc
-
-
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EnterpriseQuerySet":
-        return self.filter(
-            staff_or_enterprise_q(user, path_lookup="jurisdiction__path", enterprise_lookup="pk")
-        )
 
 
 class Enterprise(models.Model):
@@ -41,7 +34,8 @@ class Enterprise(models.Model):
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
 
-    objects = EnterpriseQuerySet.as_manager()
+    visibility = ("jurisdiction__path", "pk")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enterprise")
@@ -73,17 +67,6 @@ def _persons_visible_to(user) -> Q:
     return Q(id_number__in=Worker.objects.visible_to(user).values("id_number"))
 
 
-class WorkerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "WorkerQuerySet":
-        return self.filter(
-            staff_or_enterprise_q(
-                user,
-                path_lookup="enterprise__jurisdiction__path",
-                enterprise_lookup="enterprise_id",
-            )
-        )
-
-
 class Worker(models.Model):
     """A person employed by an enterprise, in one job."""
 
@@ -107,7 +90,8 @@ class Worker(models.Model):
     barred_reason = models.TextField(_("reason for the bar"), blank=True)
     barred_since = models.DateField(_("barred since"), null=True, blank=True)
 
-    objects = WorkerQuerySet.as_manager()
+    visibility = ("enterprise__jurisdiction__path", "enterprise_id")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("worker")
@@ -158,17 +142,6 @@ class Certificate(models.Model):
         return f"{self.number} {self.get_category_display()}"
 
 
-class TrainingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(
-            staff_or_enterprise_q(
-                user,
-                path_lookup="enterprise__jurisdiction__path",
-                enterprise_lookup="enterprise_id",
-            )
-        )
-
-
 class Training(models.Model):
     """A safety training with its assessment, or a team leader's rotation training."""
 
@@ -190,7 +163,8 @@ class Training(models.Model):
     practical_passed = models.BooleanField(_("practical passed"))
     assessed_on = models.DateField(_("assessed on"))
 
-    objects = TrainingQuerySet.as_manager()
+    visibility = ("enterprise__jurisdiction__path", "enterprise_id")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training record")
@@ -227,7 +201,8 @@ class Trainer(models.Model):
     )
     job = models.CharField(_("job"), max_length=100)
 
-    objects = TrainingQuerySet.as_manager()
+    visibility = ("enterprise__jurisdiction__path", "enterprise_id")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("internal trainer")

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import clock
-from casework.visibility import staff_or_enterprise_q
+from casework.visibility import visibility_q
 from registry.models import Enterprise, SpecialOpsCategory
 from registry.qualification import Qualification, qualification_check
 from registry.validators import mask_id_number, validate_id_number
@@ -28,8 +28,8 @@ _ENTERPRISE_FIELDS = [f.attname for f in Enterprise._meta.concrete_fields]
 
 
 def enterprise_visibility(user) -> Q:
-    """The condition of ``Enterprise.objects.visible_to(user)`` (a test holds them together)."""
-    return staff_or_enterprise_q(user, path_lookup="jurisdiction__path", enterprise_lookup="pk")
+    """The condition of ``Enterprise.objects.visible_to(user)``."""
+    return visibility_q(Enterprise, user)
 
 
 @functools.lru_cache(maxsize=1024)
