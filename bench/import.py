@@ -232,7 +232,8 @@ def copy_into_workers_seconds(path: Path) -> float:
     with raw.cursor() as cursor, resolved.open("r", encoding="utf-8") as source:
         cursor.copy_expert(
             "COPY registry_worker (enterprise_id, id_number, name, job, is_team_leader, "
-            "special_ops, hired_on, barred_from_duty, barred_reason) FROM STDIN WITH (FORMAT csv)",
+            "special_ops, hired_on, barred_from_duty, barred_reason) FROM STDIN "
+            "WITH (FORMAT csv, FORCE_NOT_NULL (barred_reason))",
             source,
         )
     raw.commit()
