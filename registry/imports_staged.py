@@ -1,0 +1,616 @@
+# ruff: noqa: S608 (the SQL below names tables and columns from model metadata; values are parameters)
+"""The register import on PostgreSQL: one pass into a staging table, then set-based SQL.
+
+``registry.imports`` decides the rules and the report; this module is its fast
+path on PostgreSQL and must give the same answers as the Python path (the same
+tests run against both).
+"""
+
+import datetime
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import IntegrityError, connections, models, router, transaction
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+
+from casework.models import Jurisdiction
+from registry.imports import (
+    PROGRESS_EVERY,
+    FileRefused,
+    ImportReport,
+    _data,
+    _read_header,
+    _Undecodable,
+    _undecodable,
+)
+from registry.models import Enterprise, Worker
+from registry.services import (
+    PLACE_AND_DAY,
+    Column,
+    Refused,
+    Register,
+    Row,
+    Scope,
+    field_for,
+    no_check,
+    parse_id_number,
+    reference_reason,
+)
+
+# --- PostgreSQL: one pass over the file into a staging table, then set-based SQL -------
+#
+# The file is read once. Each row is checked column by column by the shared rules
+# (the parsers of ``registry.services``, with their results cached for the columns
+# whose values repeat) and streamed with COPY into a temporary staging table: its
+# line, whether its columns are valid, its natural key as written (normalised as
+# ``_key`` does) and its cleaned values. Then, in the same transaction, SQL finds
+# the duplicated natural keys, checks the references and the caller's jurisdiction
+# (with the reasons of ``registry.services.REFERENCE_REASONS``), and writes the
+# rows: one UPDATE of the rows whose values changed, one INSERT of the new ones.
+
+STAGE = "registry_import_stage"
+ERRORS = "registry_import_errors"
+CACHE_LIMIT = 50_000  # distinct values per cached column before the cache starts over
+BLOCK_CHARS = 1 << 16  # characters of COPY text handed to the server at a time
+
+
+class _Null(str):
+    """COPY's NULL (``\\N``), told apart from a text that reads the same by its identity."""
+
+
+NULL = _Null("\\N")
+
+
+def _copy_value(value: Any) -> str:
+    """A cleaned value as text for COPY (not yet escaped; None is ``NULL``)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+_NO_CACHE: dict[str, str] = {}  # never filled: the columns whose values hardly repeat
+
+
+def _cell_rule(column: Column) -> tuple[dict[str, str], Callable[[str], str]]:
+    """How a raw cell of ``column`` becomes the COPY text of its cleaned value.
+
+    Returns a cache (raw cell → text, filled by the function; never filled for free
+    text and ID numbers, whose values hardly repeat) and the function, which applies
+    the column's shared rule and raises ``Refused`` as the rule does. Free text is
+    checked inline (strip, length) and handed to the rule only to be refused.
+    """
+    parse, required = column.parse, column.required
+    default = _copy_value(column.default)
+
+    def blank() -> str:
+        if required:
+            raise Refused(_("This column is required."))
+        return default
+
+    max_length = getattr(parse, "max_length", None)
+    if max_length is not None:
+
+        def text(raw: str) -> str:
+            value = raw.strip()
+            if not value:
+                return blank()
+            if len(value) > max_length:
+                parse(raw)  # refuses, with the rule's reason
+            return value
+
+        return _NO_CACHE, text
+    if parse is parse_id_number:
+        check_digit, place_and_day = ric.calc_check_digit, PLACE_AND_DAY
+
+        def id_number(raw: str) -> str:
+            # The common case inline: what parse_id_number accepts at once (shape, check
+            # digit, a region and birth date already found valid); anything else goes
+            # to parse_id_number, which checks it fully or refuses it.
+            text = raw.strip().upper()
+            if (
+                len(text) == 18
+                and text[:17].isdigit()
+                and text.isascii()
+                and text[17] == check_digit(text)
+                and place_and_day.get(text[:14])
+            ):
+                return text
+            if not text:
+                return blank()
+            return parse(raw)
+
+        return _NO_CACHE, id_number
+    memo: dict[str, str] = {}
+
+    def cached(raw: str) -> str:
+        value = blank() if not raw or raw.isspace() else _copy_value(parse(raw))
+        if len(memo) >= CACHE_LIMIT:
+            memo.clear()
+        memo[raw] = value  # a refused value never gets here: it is checked every time
+        return value
+
+    return memo, cached
+
+
+def _value_rule(column: Column) -> Callable[[str], Any]:
+    """A raw cell of a valid row as the cleaned value, for the checks across columns."""
+
+    def value(raw: str) -> Any:
+        return column.default if not raw or raw.isspace() else column.parse(raw)
+
+    return value
+
+
+def _char_key(register: Register, name: str) -> bool:
+    """A key column whose cleaned value is its normalised text (no separate value column)."""
+    if name == "enterprise_uscc":
+        return True
+    return field_for(name) in register.key and isinstance(
+        register.model._meta.get_field(field_for(name)), models.CharField
+    )
+
+
+class _Feed:
+    """A file-like view of CSV blocks for ``copy_expert``; keeps the error of the source.
+
+    An exception raised inside ``read`` would be lost in the COPY protocol, so it is
+    kept and the COPY ends; the caller raises it once ``copy_expert`` returns.
+    """
+
+    def __init__(self, blocks: Iterator[str]):
+        self.blocks, self.error = blocks, None
+
+    def read(self, size: int = -1) -> str:
+        if self.error is not None:
+            return ""
+        try:
+            return next(self.blocks, "")
+        except Exception as exc:  # noqa: BLE001 (re-raised by the caller)
+            self.error = exc
+            return ""
+
+
+class _Staging:
+    """The staging table of one import and the SQL over it."""
+
+    def __init__(self, register: Register, names: list[str], connection):
+        self.register, self.names, self.connection = register, names, connection
+        self.quote = connection.ops.quote_name
+        self.keys = [{"enterprise_id": "enterprise_uscc"}.get(k, k) for k in register.key]
+        # Columns with a value column of their own: all present ones but the textual keys.
+        self.valued = [name for name in names if not _char_key(register, name)]
+
+    # -- the table -----------------------------------------------------------------------
+
+    def k(self, name: str) -> str:
+        return f"k{self.keys.index(name)}"
+
+    def v(self, name: str) -> str:
+        return f"v_{name}"
+
+    def _type(self, name: str) -> str:
+        field = self.register.model._meta.get_field(field_for(name))
+        return field.db_type(self.connection) if not field.is_relation else "text"
+
+    def create(self, cursor) -> None:
+        columns = ["line integer", "ok boolean"]
+        columns += [f"{self.k(name)} text" for name in self.keys]
+        columns += [f"{self.v(name)} {self._type(name)}" for name in self.valued]
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}, pg_temp.{ERRORS}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({', '.join(columns)})")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {ERRORS} (line integer, col text, code text, ref integer)"
+        )
+
+    def drop(self, cursor) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}, pg_temp.{ERRORS}")
+
+    def load(self, cursor, records, report: ImportReport, progress) -> None:
+        feed = _Feed(self._blocks(records, report, progress))
+        cursor.cursor.copy_expert(f"COPY {STAGE} FROM STDIN", feed, size=BLOCK_CHARS)
+        if feed.error is not None:
+            raise feed.error
+
+    def _blocks(self, records, report: ImportReport, progress) -> Iterator[str]:
+        """Check every row by the shared column rules; yield staging rows in COPY text format."""
+        register, names = self.register, self.names
+        width = len(names)
+        position = {name: i for i, name in enumerate(names)}
+        # The key columns, in key order: the text of a textual key's cleaned value is
+        # its normalised cell; other keys (dates) are the stripped cell, checked below.
+        key_steps = [
+            (position[name], None, None, False, name)
+            if name in self.valued
+            else (position[name], *_cell_rule(register.column(name)), name in _UPPER_KEYS, name)
+            for name in self.keys
+        ]
+        value_steps = [(position[n], *_cell_rule(register.column(n)), n) for n in self.valued]
+        check = register.check if register.check is not no_check else None
+        values_of = [(position[n], n, _value_rule(register.column(n))) for n in names]
+        defaults = {c.name: c.default for c in register.columns}
+        blank = "\t".join([NULL] * len(value_steps))
+        width_out = 2 + len(key_steps) + len(value_steps)
+        block, size = [], 0
+        add_error = report.add_error
+        rows = refused = 0
+        for line, cells in records:
+            rows += 1
+            if len(cells) != width and (
+                len(cells) < width or any(cell.strip() for cell in cells[width:])
+            ):
+                add_error(
+                    line,
+                    None,
+                    _("This row has %(n)d fields; the header has %(m)d.")
+                    % {"n": len(cells), "m": width},
+                )
+                refused += 1
+                cells = cells + [""] * (width - len(cells))
+                keys = [
+                    cells[index].strip().upper() if upper else cells[index].strip()
+                    for index, _memo, _rule, upper, _name in key_steps
+                ]
+                block.append(_copy_line([str(line), "f", *keys], blank))
+                continue
+            errors = None
+            out = [str(line), "t"]
+            for index, memo, rule, upper, name in key_steps:
+                raw = cells[index]
+                if rule is None:
+                    out.append(raw.strip())
+                    continue
+                text = memo.get(raw)
+                if text is None:
+                    try:
+                        text = rule(raw)
+                    except Refused as exc:
+                        errors = errors or {}
+                        errors[name] = str(exc)
+                        text = raw.strip().upper() if upper else raw.strip()
+                out.append(text)
+            for index, memo, rule, name in value_steps:
+                raw = cells[index]
+                text = memo.get(raw)
+                if text is None:
+                    try:
+                        text = rule(raw)
+                    except Refused as exc:
+                        errors = errors or {}
+                        errors[name] = str(exc)
+                        continue
+                out.append(text)
+            if check and errors is None:
+                row = Row(line=line, values=dict(defaults))
+                for index, name, value in values_of:
+                    row.values[name] = value(cells[index])
+                check(row)
+                errors = row.errors or None
+            if errors is None:
+                text = "\t".join(out)
+                if text.count("\t") != width_out - 1 or _COPY_SPECIAL.search(text):
+                    text = _copy_line(out, "")
+            else:
+                for name, reason in errors.items():
+                    add_error(line, name, reason)
+                refused += 1
+                out[1] = "f"
+                text = _copy_line(out[: 2 + len(key_steps)], blank)
+            block.append(text)
+            size += len(text)
+            if size >= BLOCK_CHARS:
+                block.append("")
+                yield "\n".join(block)
+                block, size = [], 0
+            if progress is not None and rows % PROGRESS_EVERY == 0:
+                report.rows, report.refused = rows, refused
+                progress("validated", rows)
+        report.rows, report.refused = rows, refused
+        if block:
+            block.append("")
+            yield "\n".join(block)
+
+    # -- the checks ----------------------------------------------------------------------
+
+    def check_references(self, cursor, scope: Scope) -> int:
+        """Check the references and the caller's jurisdiction; return the errors found."""
+        cursor.execute(f"ANALYZE {STAGE}")
+        kind = self.register.kind
+        if kind == "enterprises":
+            return self._check_enterprises(cursor, scope)
+        if kind in ("certificates", "skill_certificates"):
+            return self._check_person(cursor, scope)
+        found = self._check_enterprise(cursor, scope)
+        if kind in ("trainings", "trainers"):
+            found += self._check_worker_of_enterprise(cursor, scope)
+        return found
+
+    def check_duplicates(self, cursor) -> int:
+        """Every row but the first of each natural key is a duplicate; return how many."""
+        keys = [self.k(name) for name in self.keys]
+        return self._error(
+            cursor,
+            f"SELECT s.line, NULL, 'duplicate', d.first FROM {STAGE} s JOIN ("
+            f"  SELECT {', '.join(keys)}, min(line) AS first FROM {STAGE}"
+            f"  GROUP BY {', '.join(keys)} HAVING count(*) > 1"
+            f") d ON {' AND '.join(f's.{k} = d.{k}' for k in keys)} WHERE s.line <> d.first",
+        )
+
+    def report_errors(self, cursor, report: ImportReport) -> None:
+        """Refuse the rows the SQL checks found; add their errors to the report, in order."""
+        cursor.execute(
+            f"UPDATE {STAGE} s SET ok = false FROM (SELECT DISTINCT line FROM {ERRORS}) e "
+            "WHERE s.line = e.line AND s.ok"
+        )
+        report.refused += cursor.rowcount
+        raw = self.connection.connection
+        with raw.cursor(name="registry_import_errors") as errors:
+            errors.itersize = 10_000
+            errors.execute(f"SELECT line, col, code, ref FROM {ERRORS} ORDER BY line, col")
+            for line, column, code, ref in errors:
+                if code == "duplicate":
+                    reason = _("This row repeats the natural key of row %(row)d.") % {"row": ref}
+                else:
+                    reason = reference_reason(code)
+                report.add_error(line, column, reason)
+
+    def _error(self, cursor, select: str, params=()) -> int:
+        cursor.execute(f"INSERT INTO {ERRORS} (line, col, code, ref) {select}", params)
+        return cursor.rowcount
+
+    def _in_scope(self, path: str, scope: Scope) -> tuple[str, list]:
+        """SQL true when the jurisdiction path ``path`` is within the scope."""
+        if scope.path is None:
+            return "true", []
+        return f"starts_with({path}, %s)", [scope.path]
+
+    def _tables(self) -> dict[str, str]:
+        quote = self.quote
+        return {
+            "enterprise": quote(Enterprise._meta.db_table),
+            "worker": quote(Worker._meta.db_table),
+            "jurisdiction": quote(Jurisdiction._meta.db_table),
+            "own": quote(self.register.model._meta.db_table),
+        }
+
+    def _check_enterprise(self, cursor, scope: Scope) -> int:
+        t, uscc = self._tables(), self.k("enterprise_uscc")
+        inside, params = self._in_scope("j.path", scope)
+        return self._error(
+            cursor,
+            f"SELECT s.line, 'enterprise_uscc', CASE WHEN e.id IS NULL THEN 'no_enterprise' "
+            f"ELSE 'enterprise_out_of_scope' END, NULL FROM {STAGE} s "
+            f"LEFT JOIN {t['enterprise']} e ON e.uscc = s.{uscc} "
+            f"LEFT JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
+            f"WHERE s.ok AND (e.id IS NULL OR NOT {inside})",
+            params,
+        )
+
+    def _check_worker_of_enterprise(self, cursor, scope: Scope) -> int:
+        t, uscc, id_number = self._tables(), self.k("enterprise_uscc"), self.k("id_number")
+        inside, params = self._in_scope("j.path", scope)
+        return self._error(
+            cursor,
+            f"SELECT s.line, 'id_number', 'no_worker_at_enterprise', NULL FROM {STAGE} s "
+            f"JOIN {t['enterprise']} e ON e.uscc = s.{uscc} "
+            f"JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
+            f"WHERE s.ok AND {inside} AND NOT EXISTS (SELECT 1 FROM {t['worker']} w "
+            f"WHERE w.enterprise_id = e.id AND w.id_number = s.{id_number})",
+            params,
+        )
+
+    def _check_person(self, cursor, scope: Scope) -> int:
+        t, number = self._tables(), self.k("number")
+        id_number = self.v("id_number")
+        inside, params = self._in_scope("j.path", scope)
+        found = self._error(
+            cursor,
+            f"SELECT s.line, 'id_number', CASE WHEN NOT EXISTS (SELECT 1 FROM {t['worker']} w "
+            f"WHERE w.id_number = s.{id_number}) THEN 'no_person' ELSE 'person_out_of_scope' "
+            f"END, NULL FROM {STAGE} s WHERE s.ok AND NOT EXISTS (SELECT 1 FROM {t['worker']} w "
+            f"JOIN {t['enterprise']} e ON e.id = w.enterprise_id "
+            f"JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
+            f"WHERE w.id_number = s.{id_number} AND {inside})",
+            params,
+        )
+        return found + self._error(
+            cursor,
+            f"SELECT s.line, 'number', 'number_of_another_person', NULL FROM {STAGE} s "
+            f"JOIN {t['own']} c ON c.number = s.{number} "
+            f"WHERE s.ok AND c.id_number <> s.{id_number}",
+        )
+
+    def _check_enterprises(self, cursor, scope: Scope) -> int:
+        t, uscc, code = self._tables(), self.k("uscc"), self.v("jurisdiction")
+        inside, params = self._in_scope("j.path", scope)
+        found = self._error(
+            cursor,
+            f"SELECT s.line, 'jurisdiction', CASE WHEN j.code IS NULL THEN 'no_jurisdiction' "
+            f"ELSE 'jurisdiction_out_of_scope' END, NULL FROM {STAGE} s "
+            f"LEFT JOIN {t['jurisdiction']} j ON j.code = s.{code} "
+            f"WHERE s.ok AND (j.code IS NULL OR NOT {inside})",
+            params,
+        )
+        if scope.path is None:
+            return found
+        return found + self._error(
+            cursor,
+            f"SELECT s.line, 'uscc', 'enterprise_registered_out_of_scope', NULL FROM {STAGE} s "
+            f"JOIN {t['enterprise']} e ON e.uscc = s.{uscc} "
+            f"JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
+            f"WHERE s.ok AND NOT {inside}",
+            params,
+        )
+
+    # -- the write -----------------------------------------------------------------------
+
+    def _sql(self) -> tuple[str, dict[str, str], str]:
+        """The target table, the SQL of each written field over a staging row, the join."""
+        quote = self.quote
+        expressions = {}  # model field attname → SQL over the staging row
+        join = ""
+        for name in self.names:
+            if name == "enterprise_uscc":
+                join = (
+                    f"JOIN {quote(Enterprise._meta.db_table)} e "
+                    f"ON e.uscc = s.{self.k('enterprise_uscc')}"
+                )
+                expressions["enterprise_id"] = "e.id"
+            elif name in self.valued:
+                expressions[field_for(name)] = f"s.{self.v(name)}"
+            else:
+                expressions[field_for(name)] = f"s.{self.k(name)}"
+        return quote(self.register.model._meta.db_table), expressions, join
+
+    def _match(self, expressions: dict[str, str]) -> str:
+        return " AND ".join(f"t.{self.quote(f)} = {expressions[f]}" for f in self.register.key)
+
+    def existing(self, cursor) -> int:
+        """How many valid rows are already registered (by natural key)."""
+        table, expressions, join = self._sql()
+        cursor.execute(
+            f"SELECT count(*) FROM {STAGE} s {join} JOIN {table} t "
+            f"ON {self._match(expressions)} WHERE s.ok"
+        )
+        return cursor.fetchone()[0]
+
+    def update(self, cursor) -> int:
+        """Update the registered rows whose present columns changed; return how many."""
+        table, expressions, join = self._sql()
+        changing = [f for f in expressions if f not in self.register.key]
+        if not changing:
+            return 0
+        quote = self.quote
+        cursor.execute(
+            f"UPDATE {table} t SET "
+            + ", ".join(f"{quote(f)} = {expressions[f]}" for f in changing)
+            + f" FROM {STAGE} s {join} WHERE s.ok AND {self._match(expressions)} AND ("
+            + ", ".join(f"t.{quote(f)}" for f in changing)
+            + ") IS DISTINCT FROM ("
+            + ", ".join(expressions[f] for f in changing)
+            + ")"
+        )
+        return cursor.rowcount
+
+    def insert(self, cursor, *, all_new: bool) -> int:
+        """Insert the valid rows not yet registered; return how many.
+
+        With ``all_new`` no row is registered yet, so there is nothing to compare with
+        (the unique constraint still refuses a key that appears twice). Otherwise the
+        rows to insert are found by an anti-join whose result is sorted, so that it is
+        complete before the first row is inserted: the planner chose the join for the
+        table as it was, and must not rescan the rows this very statement adds to it.
+        """
+        table, expressions, join = self._sql()
+        fields = [f for f in self.register.model._meta.concrete_fields if not f.primary_key]
+        columns, values, params = [], [], []
+        for f in fields:
+            columns.append(self.quote(f.column))
+            if f.attname in expressions:
+                values.append(expressions[f.attname])
+            else:
+                values.append(f"CAST(%s AS {f.db_type(self.connection)})")
+                params.append(f.get_db_prep_save(f.get_default(), self.connection))
+        select = f"SELECT {', '.join(values)} FROM {STAGE} s {join} WHERE s.ok"
+        if not all_new:
+            select += (
+                f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {self._match(expressions)})"
+                " ORDER BY s.line"
+            )
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {select}", params)
+        return cursor.rowcount
+
+
+_COPY_SPECIAL = re.compile(r"[\\\n\r]")
+
+
+def _copy_line(fields: list[str], tail: str) -> str:
+    """One line of COPY text format, every field escaped; ``tail`` is appended as is."""
+    escaped = [
+        f
+        if f is NULL
+        else f.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        for f in fields
+    ]
+    if tail:
+        escaped.append(tail)
+    return "\t".join(escaped)
+
+
+_UPPER_KEYS = frozenset({"uscc", "enterprise_uscc", "id_number"})
+
+
+def import_staged(register, scope, stream, report, encoding, progress) -> None:
+    """The import on PostgreSQL: one pass into a staging table, then set-based SQL."""
+    connection = connections[router.db_for_write(register.model)]
+    alias = connection.alias
+    candidates = ["utf-8", "gbk"] if encoding == "auto" else [encoding]
+    try:
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            for codec in candidates:
+                try:
+                    with transaction.atomic(using=alias):
+                        names = _read_header(register, stream, codec)
+                        staging = _Staging(register, names, connection)
+                        staging.create(cursor)
+                        staging.load(cursor, _data(stream, codec), report, progress)
+                    break
+                except _Undecodable as exc:
+                    _undecodable(report, codec, candidates, exc)
+            report.encoding = codec
+            if report.rows == 0:
+                raise FileRefused(_("The file has a header but no rows."))
+            found = staging.check_references(cursor, scope)
+            if not (found or report.refused) and _insert_all_new(staging, cursor, report):
+                pass
+            else:
+                found += staging.check_duplicates(cursor)
+                if found:
+                    staging.report_errors(cursor, report)
+                if report.refused and not report.valid_only:
+                    staging.drop(cursor)
+                    return
+                existing = staging.existing(cursor)
+                report.updated = staging.update(cursor) if existing else 0
+                valid = report.rows - report.refused
+                report.created = (
+                    staging.insert(cursor, all_new=not existing) if existing < valid else 0
+                )
+                report.unchanged = valid - report.created - report.updated
+            report.imported = True
+            staging.drop(cursor)
+    except IntegrityError:
+        report.imported = False
+        raise FileRefused(
+            _("The registers changed while the file was imported; import it again.")
+        ) from None
+    if progress is not None:
+        progress("written", report.rows)
+
+
+def _insert_all_new(staging: _Staging, cursor, report: ImportReport) -> bool:
+    """The common case of a valid file of new rows: insert them all, no comparison needed.
+
+    A natural key that appears twice in the file breaks the unique constraint; then
+    nothing is written here and the caller looks for the duplicates row by row.
+    """
+    if staging.existing(cursor):
+        return False
+    try:
+        with transaction.atomic(using=staging.connection.alias):
+            report.created = staging.insert(cursor, all_new=True)
+    except IntegrityError:
+        return False
+    report.updated = report.unchanged = 0
+    return True
