@@ -29,7 +29,6 @@ from casework.models import (
 from casework.sweeps import sweep_handler
 from casework.workdays import (
     WORKING_DAYS,
-    PeriodError,
     deadline_compute,
     units_between,
     working_days_before,
@@ -539,7 +538,3 @@ def reminders_fire_due(now: datetime.datetime) -> int:
         on_failure=lambda reminder, exc: None,
         now=now,
     )
-
-
-def period_explain_error(exc: PeriodError) -> Invalid:
-    return Invalid({exc.field: [str(exc)]})

@@ -30,10 +30,6 @@ def sweep_handler(name: str) -> Callable[[SweepHandler], SweepHandler]:
     return decorate
 
 
-def sweep_handlers() -> dict[str, SweepHandler]:
-    return dict(_handlers)
-
-
 @dataclass
 class TickResult:
     now: datetime.datetime

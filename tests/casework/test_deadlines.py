@@ -11,12 +11,14 @@ from casework.calendar_files import CalendarRow
 from casework.calendars import calendar_load
 from casework.deadlines import (
     _fire_handlers,
+    _reminder_handlers,
     deadline_close,
     deadline_extend,
     deadline_handler,
     deadline_open,
     deadline_resume,
     deadline_suspend,
+    reminder_handler,
 )
 from casework.exceptions import Conflict, Invalid
 from casework.models import AuditEvent, Deadline, DeadlineEntry, Jurisdiction, PeriodRule
@@ -128,6 +130,20 @@ def test_each_reminder_fires_once_and_a_met_deadline_never_fires(inspection):
     assert result.done == {**result.done, "deadlines": 0, "deadline_reminders": 0}
     assert AuditEvent.objects.filter(action="deadline_reminder").count() == 1
     assert fired(deadline) == 0
+
+
+def test_a_registered_reminder_handler_runs_once_per_reminder(inspection):
+    deadline = open_clock(inspection, "payment", D(2026, 9, 19))  # reminders 28 and 30 Sept
+    seen = []
+    reminder_handler("payment")(lambda deadline, now: seen.append((deadline.pk, now.date())))
+    try:
+        tick_run(now=at(D(2026, 9, 28)))
+        tick_run(now=at(D(2026, 9, 28), 15))
+        tick_run(now=at(D(2026, 9, 30)))
+    finally:
+        _reminder_handlers.pop("payment", None)
+
+    assert seen == [(deadline.pk, D(2026, 9, 28)), (deadline.pk, D(2026, 9, 30))]
 
 
 @pytest.fixture
