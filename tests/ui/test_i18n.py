@@ -45,3 +45,19 @@ def test_every_page_offers_the_language_switch(login, officers, enterprise):
         content = client.get(url).content.decode()
         assert 'action="/i18n/setlang/"' in content, url
         assert 'name="viewport"' in content, url
+
+
+def test_pages_stay_chinese_for_a_browser_set_up_in_english(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert page.status_code == 200
+    assert 'lang="zh-hans"' in page.content.decode()
+
+
+def test_an_api_client_may_ask_for_english(client, db):
+    response = client.post(
+        "/api/v1/auth/token", {"username": "nobody", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Wrong username or password."
