@@ -79,8 +79,9 @@ def test_inspection_list_shows_only_visible_inspections(login, enterprise, offic
 def test_inspection_page_shows_state_officers_transitions_and_timeline(login, enterprise, officers):
     inspection = make_inspection(enterprise=enterprise, officers=officers)
     client = login(officers[0])
+    client.cookies["django_language"] = "en"  # these assertions read English
 
-    response = client.get(f"/inspections/{inspection.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(f"/inspections/{inspection.pk}/")
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -97,6 +98,7 @@ def test_start_through_the_page_form_changes_state_and_writes_one_event(
 ):
     inspection = make_inspection(enterprise=enterprise, officers=officers)
     client = login(officers[0])
+    client.cookies["django_language"] = "en"  # these assertions read English
     events_before = AuditEvent.objects.filter(action="transition").count()
 
     response = client.post(
@@ -119,7 +121,7 @@ def test_start_through_the_page_form_changes_state_and_writes_one_event(
         "start",
         officers[0].pk,
     )
-    page = client.get(f"/inspections/{inspection.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(f"/inspections/{inspection.pk}/")
     assert 'id="inspection-state">In progress<' in page.content.decode()
     assert 'id="transition-record"' in page.content.decode()
 
@@ -129,6 +131,7 @@ def test_start_with_one_officer_shows_the_field_error_and_changes_nothing(
 ):
     inspection = make_inspection(enterprise=enterprise, officers=officers)
     client = login(officers[0])
+    client.cookies["django_language"] = "en"  # these assertions read English
     events_before = AuditEvent.objects.count()
 
     response = client.post(
@@ -138,7 +141,6 @@ def test_start_with_one_officer_shows_the_field_error_and_changes_nothing(
             "version": inspection.version,
             "start-officers": officers[0].username,
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 200
@@ -154,6 +156,7 @@ def test_start_with_one_officer_shows_the_field_error_and_changes_nothing(
 def test_stale_version_is_a_conflict_message_with_the_current_state(login, enterprise, officers):
     inspection = make_inspection(enterprise=enterprise, officers=officers)
     client = login(officers[0])
+    client.cookies["django_language"] = "en"  # these assertions read English
     data = {
         "transition": "start",
         "version": 0,
@@ -161,9 +164,7 @@ def test_stale_version_is_a_conflict_message_with_the_current_state(login, enter
     }
     client.post(f"/inspections/{inspection.pk}/", data)
 
-    response = client.post(
-        f"/inspections/{inspection.pk}/", data, follow=True, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(f"/inspections/{inspection.pk}/", data, follow=True)
 
     assert response.status_code == 200
     assert "The inspection is now “In progress”." in response.content.decode()
