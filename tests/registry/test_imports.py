@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.db import connection, transaction
 
 from casework.models import AuditEvent
+from registry import imports_staged
 from registry.imports import file_sha256
 from registry.models import Certificate, Enterprise, Trainer, Training, Worker
 from tests.factories import (
@@ -716,3 +718,142 @@ def test_valid_only_with_a_bad_row_late_in_the_file(company, tmp_path):
     assert errors_of(report) == [(7, "hired_on", "2026-02-30 is not a date that exists.")]
     assert (report.created, report.updated, report.unchanged, report.refused) == (6, 0, 0, 1)
     assert Worker.objects.count() == 6
+
+
+# --- PostgreSQL: straight into the register, or by the staging table ------------------
+#
+# A file of new, valid enterprises or workers is copied straight into the register;
+# anything else rolls that back and takes the staging table. Each file below is
+# imported both ways (the first undone before the second), with the same outcome.
+# (On SQLite neither way is taken and the two imports are the Python path twice.)
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+def _outcome(kind, path, **options):
+    """The report and the register's rows after importing ``path``; then undone."""
+    model = Enterprise if kind == "enterprises" else Worker
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    with transaction.atomic():
+        report = import_file(kind, path, **options).as_dict()
+        rows = list(model.objects.values(*fields).order_by(*fields[:2]))
+        transaction.set_rollback(True)
+    return report, rows
+
+
+def both_ways(monkeypatch, kind, path, **options):
+    """Import ``path`` straight (falling back when it must), then by the staging table.
+
+    Returns both outcomes and whether the first went straight in (no staging table).
+    """
+    staged = []
+    create = imports_staged._Staging.create
+
+    def spy(self, cursor):
+        staged.append(kind)
+        return create(self, cursor)
+
+    monkeypatch.setattr(imports_staged._Staging, "create", spy)
+    direct = _outcome(kind, path, **options)
+    went_straight = ON_POSTGRESQL and not staged
+    monkeypatch.setattr(imports_staged._Direct, "KINDS", ())
+    return direct, _outcome(kind, path, **options), went_straight
+
+
+def test_a_new_valid_file_goes_straight_in_with_the_same_result(company, tmp_path, monkeypatch):
+    rows = [worker_row(company, n) for n in range(1, 8)]
+    rows.append(worker_row(company, 8, name="tab\there \\ back", hired_on="", special_ops=""))
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    direct, staged, went_straight = both_ways(monkeypatch, "workers", path)
+
+    assert direct == staged
+    assert went_straight == ON_POSTGRESQL
+    report, workers = direct
+    assert (report["rows"], report["created"], report["imported"]) == (8, 8, True)
+    assert (report["updated"], report["unchanged"], report["refused"]) == (0, 0, 0)
+    assert workers[-1]["name"] == "tab\there \\ back"
+    assert (workers[-1]["hired_on"], workers[-1]["special_ops"]) == (None, [])
+    assert workers[0]["barred_from_duty"] is False
+
+
+def test_the_same_file_again_falls_back_and_changes_nothing(company, tmp_path, monkeypatch):
+    path = write_csv(
+        tmp_path / "w.csv", WORKER_HEADER, [worker_row(company, n) for n in range(1, 6)]
+    )
+    import_file("workers", path)
+
+    direct, staged, went_straight = both_ways(monkeypatch, "workers", path)
+
+    assert direct == staged
+    assert not went_straight
+    assert (direct[0]["created"], direct[0]["unchanged"], len(direct[1])) == (0, 5, 5)
+
+
+def test_a_bad_last_row_falls_back_and_is_reported(company, tmp_path, monkeypatch):
+    rows = [worker_row(company, n) for n in range(1, 7)]
+    rows.append(worker_row(company, 7, hired_on="2026-02-30"))
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    direct, staged, went_straight = both_ways(monkeypatch, "workers", path)
+    direct_valid, staged_valid, _ = both_ways(monkeypatch, "workers", path, valid_only=True)
+
+    assert (direct, direct_valid) == (staged, staged_valid)
+    assert not went_straight
+    assert direct[0]["errors"] == [
+        {"row": 8, "column": "hired_on", "reason": "2026-02-30 is not a date that exists."}
+    ]
+    assert (direct[0]["imported"], direct[1]) == (False, [])
+    assert (direct_valid[0]["created"], len(direct_valid[1])) == (6, 6)
+
+
+def test_a_file_repeating_a_registered_worker_falls_back(company, tmp_path, monkeypatch):
+    make_worker(enterprise=company, id_number=valid_id_number(4), job="welder")
+    path = write_csv(
+        tmp_path / "w.csv", WORKER_HEADER, [worker_row(company, n) for n in range(1, 6)]
+    )
+
+    direct, staged, went_straight = both_ways(monkeypatch, "workers", path)
+
+    assert direct == staged
+    assert not went_straight
+    report, workers = direct
+    assert (report["created"], report["updated"], report["unchanged"]) == (4, 1, 0)
+    assert {w["job"] for w in workers} == {"operator"}
+
+
+def test_a_file_repeating_its_own_row_falls_back(company, tmp_path, monkeypatch):
+    rows = [worker_row(company, n) for n in range(1, 5)] + [worker_row(company, 2)]
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
+
+    direct, staged, went_straight = both_ways(monkeypatch, "workers", path)
+
+    assert direct == staged
+    assert not went_straight
+    assert direct[0]["errors"][0]["reason"] == "This row repeats the natural key of row 3."
+
+
+def test_new_enterprises_go_straight_in_and_again_change_nothing(db, tmp_path, monkeypatch):
+    header = ["uscc", "name", "sector", "jurisdiction"]  # no address, representative, phone
+    rows = [[valid_uscc(30 + n), f"企业{n}", "other", "450103"] for n in range(4)]
+    path = write_csv(tmp_path / "e.csv", header, rows)
+
+    direct, staged, went_straight = both_ways(monkeypatch, "enterprises", path)
+    assert (direct, went_straight) == (staged, ON_POSTGRESQL)
+    assert (direct[0]["created"], direct[1][0]["address"]) == (4, "")
+
+    import_file("enterprises", path)
+    again, again_staged, went_straight = both_ways(monkeypatch, "enterprises", path)
+    assert (again, went_straight) == (again_staged, False)
+    assert again[0]["unchanged"] == 4
+
+
+def test_an_officer_elsewhere_falls_back_and_is_refused(company, tmp_path, monkeypatch):
+    officer = make_user(role="officer", jurisdiction="450123")
+    path = write_csv(tmp_path / "w.csv", WORKER_HEADER, [worker_row(company, 1)])
+
+    direct, staged, went_straight = both_ways(monkeypatch, "workers", path, actor=officer)
+
+    assert direct == staged
+    assert not went_straight
+    assert direct[0]["errors"][0]["reason"] == "This enterprise is outside your jurisdiction."
