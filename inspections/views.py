@@ -21,17 +21,18 @@ from casework.transitions import (
     transitions_available,
 )
 from inspections.forms import InspectionPlanForm, TransitionForm
-from inspections.models import Inspection
+from inspections.models import Finding, Inspection
 from inspections.services import inspection_create
+from registry.validators import mask_id_number
 
 OBJECT_TYPE = "inspections.inspection"
 
 
 def _state_label(value: str) -> str:
-    try:
-        return Inspection.State(value).label
-    except ValueError:
-        return value
+    for states in (Inspection.State, Finding.State):
+        if value in states.values:
+            return states(value).label
+    return value
 
 
 def _transition_label(name: str) -> str:
@@ -93,46 +94,97 @@ def inspection_list(request):
     return render(request, "inspections/inspection_list.html", {"page": page})
 
 
+def _perform(request, *, queryset, pk: int, name: str, form: TransitionForm, now_in: str) -> bool:
+    """Run a posted transition through the service; True when it was done.
+
+    Conflicts come back as a message; invalid input lands on the form's fields.
+    """
+    try:
+        transition_perform(
+            queryset=queryset,
+            pk=pk,
+            name=name,
+            actor=request.user,
+            data=form.payload(),
+            version=_version(request),
+        )
+    except NotVisible as exc:
+        raise Http404 from exc
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    except Conflict as exc:
+        messages.error(request, now_in % {"message": exc.message, "state": _state_label(exc.state)})
+        return True
+    except Invalid as exc:
+        form.add_payload_errors(exc.errors)
+        return False
+    messages.success(request, _("Done: %(action)s.") % {"action": _transition_label(name)})
+    return True
+
+
+def _posted_form(model, request) -> tuple[str, TransitionForm, str]:
+    name = request.POST.get("transition", "")
+    entry = registered(model).get(name)
+    if entry is None:
+        raise Http404
+    prefix = f"{name}-{request.POST.get('finding', '')}" if model is Finding else name
+    form = TransitionForm(field_descriptions(entry.payload), data=request.POST, prefix=prefix)
+    return name, form, prefix
+
+
+def _findings(inspection: Inspection, user, posted: tuple | None) -> list[dict]:
+    """The inspection's findings, each with the transitions the user may take on it."""
+    rows = []
+    for finding in inspection.findings.order_by("pk"):
+        actions = []
+        for available in transitions_available(instance=finding, user=user):
+            prefix = f"{available['name']}-{finding.pk}"
+            if posted and posted[0] == finding.pk and posted[1] == available["name"]:
+                form = posted[2]
+            else:
+                form = TransitionForm(available["fields"], prefix=prefix)
+            actions.append({"name": available["name"], "label": available["label"], "form": form})
+        rows.append(
+            {
+                "finding": finding,
+                "id_number": mask_id_number(finding.id_number) if finding.id_number else "",
+                "actions": actions,
+            }
+        )
+    return rows
+
+
 def inspection_detail(request, pk: int):
     visible = Inspection.objects.visible_to(request.user)
     inspection = get_object_or_404(visible.select_related("enterprise__jurisdiction"), pk=pk)
-    posted_name, posted_form = None, None
-    if request.method == "POST":
-        posted_name = request.POST.get("transition", "")
-        entry = registered(Inspection).get(posted_name)
-        if entry is None:
+    posted_name, posted_form, posted_finding = None, None, None
+    if request.method == "POST" and request.POST.get("finding"):
+        name, form, _prefix = _posted_form(Finding, request)
+        findings = Finding.objects.visible_to(request.user).filter(inspection=inspection)
+        finding_pk = request.POST["finding"]
+        if not finding_pk.isdigit():
             raise Http404
-        posted_form = TransitionForm(
-            field_descriptions(entry.payload), data=request.POST, prefix=posted_name
-        )
-        if posted_form.is_valid():
-            try:
-                transition_perform(
-                    queryset=visible,
-                    pk=pk,
-                    name=posted_name,
-                    actor=request.user,
-                    data=posted_form.payload(),
-                    version=_version(request),
-                )
-            except NotVisible as exc:
-                raise Http404 from exc
-            except Forbidden as exc:
-                raise PermissionDenied(str(exc.message)) from exc
-            except Conflict as exc:
-                messages.error(
-                    request,
-                    _("%(message)s The inspection is now “%(state)s”.")
-                    % {"message": exc.message, "state": _state_label(exc.state)},
-                )
-                return redirect("inspections:detail", pk=pk)
-            except Invalid as exc:
-                posted_form.add_payload_errors(exc.errors)
-            else:
-                messages.success(
-                    request, _("Done: %(action)s.") % {"action": _transition_label(posted_name)}
-                )
-                return redirect("inspections:detail", pk=pk)
+        if form.is_valid() and _perform(
+            request,
+            queryset=findings,
+            pk=int(finding_pk),
+            name=name,
+            form=form,
+            now_in=_("%(message)s The finding is now “%(state)s”."),
+        ):
+            return redirect("inspections:detail", pk=pk)
+        posted_finding = (int(finding_pk), name, form)
+    elif request.method == "POST":
+        posted_name, posted_form, _prefix = _posted_form(Inspection, request)
+        if posted_form.is_valid() and _perform(
+            request,
+            queryset=visible,
+            pk=pk,
+            name=posted_name,
+            form=posted_form,
+            now_in=_("%(message)s The inspection is now “%(state)s”."),
+        ):
+            return redirect("inspections:detail", pk=pk)
 
     actions = []
     for available in transitions_available(instance=inspection, user=request.user):
@@ -146,6 +198,7 @@ def inspection_detail(request, pk: int):
         actions.append(
             {"name": posted_name, "label": _transition_label(posted_name), "form": posted_form}
         )
+    checks = inspection.worker_checks.order_by("pk")
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -153,6 +206,9 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             "officers": inspection.officers.order_by("username"),
             "actions": actions,
+            "findings": _findings(inspection, request.user, posted_finding),
+            "checks": [{"check": c, "id_number": mask_id_number(c.id_number)} for c in checks],
+            "evidence": inspection.evidence.order_by("pk"),
             "timeline": _timeline(inspection),
         },
     )

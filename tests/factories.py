@@ -113,7 +113,6 @@ def make_training(*, enterprise, id_number: str, job: str = "operator", **extra)
 
 def make_started_inspection(*, enterprise, officers):
     """An inspection in progress, started through the uniform transition service."""
-    import inspections.payloads  # noqa: F401  (registers the transitions)
     from casework.transitions import transition_perform
     from inspections.models import Inspection
 
