@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from casework import clock
 from casework.audit import audit_verify
 from casework.deadlines import deadline_open
 from casework.models import AuditEvent, Deadline
@@ -41,11 +42,14 @@ def events_per_object(action: str) -> Counter:
 def test_concurrent_sweeps_fire_each_due_deadline_exactly_once():
     deadlines = open_many(60, "reinspection", datetime.date(2026, 3, 2))  # due 12 March
     after_due = timezone.make_aware(datetime.datetime(2026, 3, 20, 8))
+    clock.clock_set(to=after_due, frozen=True)  # a beat tick meanwhile sweeps as of it too
 
     results = run_together(lambda i: tick_run(now=after_due), n=4)
 
     assert not [r for r in results if isinstance(r, Exception)], results
-    assert sum(r.done["deadlines"] for r in results) == len(deadlines)
+    # In the services lane Celery beat may sweep at the same moment: the audit
+    # trail, not the sweeps' own counts, is what proves "exactly once".
+    assert sum(r.done["deadlines"] for r in results) <= len(deadlines)
     fired = events_per_object("deadline_fired")
     assert fired == Counter({str(d.pk): 1 for d in deadlines})
     assert not Deadline.objects.filter(status=Deadline.Status.OPEN).exists()
@@ -55,11 +59,12 @@ def test_concurrent_sweeps_fire_each_due_deadline_exactly_once():
 def test_concurrent_sweeps_fire_each_reminder_exactly_once():
     deadlines = open_many(30, "payment", datetime.date(2026, 9, 19))  # reminders 28 & 30 Sept
     reminder_day = timezone.make_aware(datetime.datetime(2026, 9, 30, 8))
+    clock.clock_set(to=reminder_day, frozen=True)  # a beat tick meanwhile sweeps as of it too
 
     results = run_together(lambda i: tick_run(now=reminder_day), n=4)
 
     assert not [r for r in results if isinstance(r, Exception)], results
-    assert sum(r.done["deadline_reminders"] for r in results) == 2 * len(deadlines)
+    assert sum(r.done["deadline_reminders"] for r in results) <= 2 * len(deadlines)
     reminded = events_per_object("deadline_reminder")
     assert reminded == Counter({str(d.pk): 2 for d in deadlines})
     assert audit_verify().ok
