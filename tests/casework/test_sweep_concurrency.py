@@ -40,9 +40,11 @@ def events_per_object(action: str) -> Counter:
 
 
 def test_concurrent_sweeps_fire_each_due_deadline_exactly_once():
-    deadlines = open_many(60, "reinspection", datetime.date(2026, 3, 2))  # due 12 March
+    # Frozen first: a beat tick while the rows are made, or while the sweeps
+    # run, sweeps as of the same time (the services lane runs beat).
     after_due = timezone.make_aware(datetime.datetime(2026, 3, 20, 8))
-    clock.clock_set(to=after_due, frozen=True)  # a beat tick meanwhile sweeps as of it too
+    clock.clock_set(to=after_due, frozen=True)
+    deadlines = open_many(60, "reinspection", datetime.date(2026, 3, 2))  # due 12 March
 
     results = run_together(lambda i: tick_run(now=after_due), n=4)
 
@@ -57,9 +59,9 @@ def test_concurrent_sweeps_fire_each_due_deadline_exactly_once():
 
 
 def test_concurrent_sweeps_fire_each_reminder_exactly_once():
-    deadlines = open_many(30, "payment", datetime.date(2026, 9, 19))  # reminders 28 & 30 Sept
     reminder_day = timezone.make_aware(datetime.datetime(2026, 9, 30, 8))
-    clock.clock_set(to=reminder_day, frozen=True)  # a beat tick meanwhile sweeps as of it too
+    clock.clock_set(to=reminder_day, frozen=True)  # before the rows: see above
+    deadlines = open_many(30, "payment", datetime.date(2026, 9, 19))  # reminders 28 & 30 Sept
 
     results = run_together(lambda i: tick_run(now=reminder_day), n=4)
 

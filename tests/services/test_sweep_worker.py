@@ -15,10 +15,11 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_ticks_through_the_worker_fire_each_deadline_and_reminder_once():
+    # Frozen and committed first, so every worker process (and beat's ticks, even
+    # while the rows are made) sweeps as of 20 March.
+    clock.clock_set(to=datetime.datetime(2026, 3, 20, 8, tzinfo=datetime.UTC), frozen=True)
     overdue = open_many(40, "reinspection", datetime.date(2026, 3, 2))  # due 12 March
     reminded = open_many(20, "payment", datetime.date(2026, 3, 9))  # due 24 March
-    # Frozen and committed, so every worker process (and beat's ticks) sweeps as of 20 March.
-    clock.clock_set(to=datetime.datetime(2026, 3, 20, 8, tzinfo=datetime.UTC), frozen=True)
 
     results = group(tick.s(), tick.s()).apply_async().get(timeout=120)
 
