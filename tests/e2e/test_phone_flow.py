@@ -54,16 +54,32 @@ def find(driver, css: str):
     return wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def _gone(element):
+    """A wait condition: ``element`` has left the page.
+
+    Chromium sometimes answers a check on a node that is being removed with an
+    inspector error instead of a stale-element error; both mean it is gone.
+    """
+    from selenium.common.exceptions import WebDriverException
+
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException included
+            return True
+        return False
+
+    return check
+
+
 def submit(driver, button_css: str, next_css: str):
     """Click a submit button and wait for the next page to show ``next_css``."""
-    from selenium.webdriver.support import expected_conditions as ec
-
     button = find(driver, button_css)
     # The login page submits through Turbo, which replaces the body, not the document.
     page = driver.find_element("tag name", "body")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
-    wait(driver).until(ec.staleness_of(page))
+    wait(driver).until(_gone(page))
     return find(driver, next_css)
 
 
