@@ -215,6 +215,18 @@ def _audit_change(deadline, action, *, actor, before, after, reason, **extra):
     )
 
 
+def _record_change(
+    deadline, kind, action, *, actor, reason, before, after, explained=None, **extra
+) -> None:
+    """Ledger entry, reminders moved with the due date, and the audit event of one change."""
+    _entry(
+        deadline, kind, actor=actor, reason=reason, before=before, after=after, explained=explained
+    )
+    if after is not None:
+        _reminders_plan(deadline, deadline.rule.reminder_offsets)
+    _audit_change(deadline, action, actor=actor, before=before, after=after, reason=reason, **extra)
+
+
 def deadline_close(*, deadline: Deadline, status: str, actor=None, reason: str = "") -> Deadline:
     """Close an open deadline as met or cancelled (the act was done, or is moot)."""
     if status not in (Deadline.Status.MET, Deadline.Status.CANCELLED):
@@ -249,22 +261,14 @@ def deadline_extend(
         before = locked.due_date
         locked.due_date, locked.version = new_due_date, locked.version + 1
         locked.save(update_fields=["due_date", "version"])
-        _entry(
+        _record_change(
             locked,
             DeadlineEntry.Kind.EXTENSION,
-            actor=actor,
-            reason=reason,
-            before=before,
-            after=new_due_date,
-        )
-        _reminders_plan(locked, locked.rule.reminder_offsets)
-        _audit_change(
-            locked,
             "deadline_extended",
             actor=actor,
+            reason=reason,
             before=before,
             after=new_due_date,
-            reason=reason,
         )
     return locked
 
@@ -281,21 +285,14 @@ def deadline_suspend(*, deadline: Deadline, on: datetime.date, reason: str, acto
             raise Invalid({"on": [_("A deadline cannot be suspended after it is due.")]})
         locked.suspended_on, locked.version = on, locked.version + 1
         locked.save(update_fields=["suspended_on", "version"])
-        _entry(
+        _record_change(
             locked,
             DeadlineEntry.Kind.SUSPENSION,
-            actor=actor,
-            reason=reason,
-            before=locked.due_date,
-            after=None,
-        )
-        _audit_change(
-            locked,
             "deadline_suspended",
             actor=actor,
+            reason=reason,
             before=locked.due_date,
             after=None,
-            reason=reason,
             suspended_on=on,
         )
     return locked
@@ -326,23 +323,15 @@ def deadline_resume(*, deadline: Deadline, on: datetime.date, reason: str, actor
         locked.provisional = locked.provisional or computed.provisional
         locked.version += 1
         locked.save(update_fields=["due_date", "suspended_on", "provisional", "version"])
-        _entry(
+        _record_change(
             locked,
             DeadlineEntry.Kind.RESUMPTION,
+            "deadline_resumed",
             actor=actor,
             reason=reason,
             before=before,
             after=after,
             explained=computed,
-        )
-        _reminders_plan(locked, locked.rule.reminder_offsets)
-        _audit_change(
-            locked,
-            "deadline_resumed",
-            actor=actor,
-            before=before,
-            after=after,
-            reason=reason,
             resumed_on=on,
             units_left=left,
         )
