@@ -124,3 +124,12 @@ def make_started_inspection(*, enterprise, officers):
         actor=officers[0],
         data={"officers": [o.username for o in officers]},
     )
+
+
+def client_for(user):
+    """An API client authenticated as ``user``."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -16,7 +16,7 @@ from casework.exceptions import Conflict
 from casework.models import AuditEvent
 from casework.transitions import transition_perform
 from inspections.models import Inspection
-from tests.factories import make_enterprise, make_inspection, make_user
+from tests.factories import client_for, make_enterprise, make_inspection, make_user
 from tests.threads import N, run_together
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -30,12 +30,6 @@ def assert_linear_chain(expected_count: int) -> None:
     assert seqs == list(range(1, expected_count + 1))
     prevs = list(AuditEvent.objects.values_list("prev_hash", flat=True))
     assert len(set(prevs)) == len(prevs), "two events claim the same predecessor"
-
-
-def api_client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -55,7 +49,7 @@ def test_twenty_simultaneous_starts_on_twenty_inspections_all_succeed(scene):
 
     # when
     def start(i):
-        response = api_client(officers[i % 2]).post(
+        response = client_for(officers[i % 2]).post(
             f"/api/v1/inspections/{inspections[i].pk}/transitions/start/", body, format="json"
         )
         return response.status_code
@@ -83,7 +77,7 @@ def test_twenty_simultaneous_starts_with_the_same_version_on_one_inspection_one_
 
     # when
     def start(i):
-        response = api_client(officers[i % 2]).post(url, body, format="json")
+        response = client_for(officers[i % 2]).post(url, body, format="json")
         return response.status_code, response.json()
 
     results = run_together(start)
@@ -160,7 +154,7 @@ def test_a_simultaneous_start_record_close_storm_succeeds_only_in_lifecycle_orde
     # when: each thread tries one of the three transitions, in no particular order
     def attempt(i):
         name = names[i % 3]
-        response = api_client(officers[i % 2]).post(
+        response = client_for(officers[i % 2]).post(
             f"/api/v1/inspections/{inspection.pk}/transitions/{name}/",
             payloads[name],
             format="json",

@@ -6,13 +6,7 @@ from rest_framework.test import APIClient
 
 from casework.deadlines import deadline_open
 from casework.models import Jurisdiction
-from tests.factories import make_enterprise, make_inspection, make_user
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+from tests.factories import client_for, make_enterprise, make_inspection, make_user
 
 
 def test_the_calendar_endpoint_computes_across_national_day(officers):

@@ -7,15 +7,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from casework.models import Jurisdiction
-from tests.factories import make_enterprise, make_inspection, make_user
+from tests.factories import client_for, make_enterprise, make_inspection, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def listed(user, collection) -> set[int]:

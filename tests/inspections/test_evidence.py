@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from PIL import ExifTags, Image
-from rest_framework.test import APIClient
 
 from casework.audit import audit_verify
 from casework.exceptions import Invalid
@@ -18,6 +17,7 @@ from inspections.evidence import evidence_path
 from inspections.models import Evidence, Inspection
 from inspections.services import evidence_store, worker_check_record
 from tests.factories import (
+    client_for,
     make_enterprise,
     make_inspection,
     make_started_inspection,
@@ -54,12 +54,6 @@ def photo_with_gps(colour="red") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (16, 12), colour).save(out, "JPEG", exif=exif)
     return out.getvalue()
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def upload(user, inspection, content: bytes, name="photo.jpg", **extra):

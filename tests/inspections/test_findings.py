@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from rest_framework.test import APIClient
 
 from casework import clock
 from casework.audit import audit_verify
@@ -12,6 +11,7 @@ from inspections.models import Finding, Inspection
 from inspections.services import worker_check_record
 from registry.models import Trainer
 from tests.factories import (
+    client_for,
     make_enterprise,
     make_started_inspection,
     make_user,
@@ -20,12 +20,6 @@ from tests.factories import (
 )
 
 JOB = "operator"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def finding_url(finding, suffix="") -> str:

@@ -3,20 +3,13 @@
 import datetime
 
 import pytest
-from rest_framework.test import APIClient
 
 from casework import clock
 from casework.models import AuditEvent
 from inspections.models import Inspection
-from tests.factories import make_enterprise, make_inspection, make_user
+from tests.factories import client_for, make_enterprise, make_inspection, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def plan(user, enterprise, officers, planned_on="2026-03-02"):

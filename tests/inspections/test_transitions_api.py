@@ -2,13 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from casework.models import AuditEvent
-from tests.factories import make_enterprise, make_inspection, make_user
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+from tests.factories import client_for, make_enterprise, make_inspection, make_user
 
 
 def test_start_with_two_valid_officers_moves_to_in_progress_and_audits_once(enterprise, officers):

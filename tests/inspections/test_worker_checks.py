@@ -5,7 +5,6 @@ import json
 
 import pytest
 from django.core.management import call_command
-from rest_framework.test import APIClient
 
 from casework import clock
 from casework.audit import audit_verify
@@ -16,6 +15,7 @@ from inspections.services import worker_check_record
 from registry.models import Trainer, Worker
 from registry.validators import mask_id_number
 from tests.factories import (
+    client_for,
     make_enterprise,
     make_inspection,
     make_started_inspection,
@@ -26,12 +26,6 @@ from tests.factories import (
 )
 
 JOB = "operator"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def checks_url(inspection) -> str:

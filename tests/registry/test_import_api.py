@@ -1,20 +1,13 @@
 """POST /api/v1/imports/: the row-level report over the API."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from casework.models import AuditEvent
 from registry.models import Worker
-from tests.factories import make_enterprise, make_user, valid_id_number, valid_uscc
+from tests.factories import client_for, make_enterprise, make_user, valid_id_number, valid_uscc
 from tests.registry.helpers import WORKER_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def upload(client, path, kind="workers", **extra):

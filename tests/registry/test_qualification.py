@@ -4,12 +4,11 @@ import datetime
 import itertools
 
 import pytest
-from rest_framework.test import APIClient
 from stdnum.cn import ric
 
 from registry.models import Certificate, Trainer, Training, Worker
 from registry.qualification import qualification_check
-from tests.factories import make_enterprise, make_user
+from tests.factories import client_for, make_enterprise, make_user
 
 D = datetime.date
 CHECK_DAY = D(2026, 6, 15)
@@ -321,17 +320,11 @@ def test_the_rows_are_newest_first_and_certificates_only_of_the_categories_check
     assert older.pk != newer.pk
 
 
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_the_api_answers_with_reasons_and_a_masked_id_number(plant):
     person = hire(plant, special_ops=["welding"])
     officer = make_user(role="officer", jurisdiction="450103")
 
-    response = api(officer).post(
+    response = client_for(officer).post(
         "/api/v1/qualification-checks/",
         {"enterprise": plant.uscc, "id_number": person, "job": JOB, "on": "2026-06-15"},
         format="json",
@@ -361,7 +354,7 @@ def test_the_api_names_the_bad_field(plant, field, value):
     if field == "enterprise":
         body[field] = make_enterprise(jurisdiction="450123").uscc
 
-    response = api(officer).post("/api/v1/qualification-checks/", body, format="json")
+    response = client_for(officer).post("/api/v1/qualification-checks/", body, format="json")
 
     assert response.status_code == 400
     assert field in response.json()
@@ -369,7 +362,7 @@ def test_the_api_names_the_bad_field(plant, field, value):
 
 def test_the_api_sends_two_statements_for_any_check(plant, django_assert_num_queries):
     person = hire(plant, special_ops=["welding"], team_leader=True)
-    client = api(make_user(role="officer", jurisdiction="450103"))
+    client = client_for(make_user(role="officer", jurisdiction="450103"))
     body = {"enterprise": plant.uscc, "id_number": person, "job": JOB, "on": "2026-06-15"}
     for extra in [{}, {"special_ops": ["electrical"], "is_team_leader": True}]:
         # The visible enterprise, the registers. (Without "on", outside production,

@@ -1,11 +1,11 @@
 """The register collections: visibility, masking, and writes with the import's rules."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from casework.models import AuditEvent
 from registry.models import Worker
 from tests.factories import (
+    client_for,
     make_certificate,
     make_enterprise,
     make_training,
@@ -16,12 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
