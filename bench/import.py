@@ -47,29 +47,6 @@ def peak_rss_mib() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def ensure_database() -> None:
-    """Create the bench database when it is missing (never touch another one)."""
-    import dj_database_url
-    import psycopg2
-
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    if "bench" not in config["NAME"]:
-        sys.exit("Refusing to run: the database name must contain 'bench'.")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        host=config["HOST"],
-        port=config["PORT"],
-        password=config["PASSWORD"] or None,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
-
-
 def setup_django() -> None:
     import django
 
@@ -252,11 +229,10 @@ def main() -> None:
         child(args.child)
         return
 
-    ensure_database()
     setup_django()
-    from django.core.management import call_command
+    from bench.common import database_prepare
 
-    call_command("migrate", verbosity=0)
+    database_prepare("bench/import.py")
     usccs = enterprises_create()
     with tempfile.TemporaryDirectory(prefix="casework-bench-import-") as folder:
         small, large = Path(folder, "workers-small.csv"), Path(folder, "workers-large.csv")

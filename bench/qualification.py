@@ -52,12 +52,12 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 from stdnum.cn import ric, uscc  # noqa: E402
 
+from bench.common import database_prepare  # noqa: E402
 from casework.models import Jurisdiction, User  # noqa: E402
 from registry.models import Enterprise, SpecialOpsCategory  # noqa: E402
 from registry.qualification import (  # noqa: E402
@@ -237,45 +237,6 @@ def parse_args() -> argparse.Namespace:
     if args.workers > BIRTH_DAYS * 1000:
         parser.error(f"at most {BIRTH_DAYS * 1000:,} workers (distinct ID numbers)")
     return args
-
-
-def server_connect():
-    import psycopg2
-
-    settings_dict = connection.settings_dict
-    server = psycopg2.connect(
-        dbname="postgres",
-        host=settings_dict["HOST"] or None,
-        port=settings_dict["PORT"] or None,
-        user=settings_dict["USER"] or None,
-        password=settings_dict["PASSWORD"] or None,
-    )
-    server.autocommit = True
-    return server
-
-
-def database_prepare(fresh: bool) -> None:
-    """Refuse anything but a PostgreSQL bench database; (re)create and migrate it."""
-    if connection.vendor != "postgresql":
-        sys.exit(
-            "bench/qualification.py measures the registers at a city's size on PostgreSQL; "
-            "it refuses SQLite. Set DATABASE_URL, for example\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/casework_bench_qual"
-        )
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name:
-        sys.exit(f"Refusing to fill database {name!r}: its name must contain 'bench'.")
-    connection.close()
-    server = server_connect()
-    with server.cursor() as cursor:
-        if fresh:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    server.close()
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def execute(sql: str, params=None) -> None:
@@ -532,7 +493,7 @@ def explain_registers(client: APIClient, check: dict) -> None:
 
 def main() -> None:
     args = parse_args()
-    database_prepare(fresh=False)
+    database_prepare("bench/qualification.py", fresh=False)
     reuse = args.reuse and all(
         table_sizes()[table] == size for table, size in wanted_sizes(args).items()
     )
@@ -540,7 +501,7 @@ def main() -> None:
         print("reusing the loaded registers")
     else:
         print("loading the registers ...", flush=True)
-        database_prepare(fresh=True)
+        database_prepare("bench/qualification.py", fresh=True)
         started = time.perf_counter()
         load(args)
         print(f"loaded in {time.perf_counter() - started:.0f} s")

@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.common import database_prepare  # noqa: E402
 from casework.audit import audit_verify  # noqa: E402
 from casework.deadlines import deadlines_fire_due  # noqa: E402
 from casework.models import AuditHead, Jurisdiction, PeriodRule  # noqa: E402
@@ -128,37 +128,6 @@ def parse_args() -> argparse.Namespace:
     if args.due < 1 or args.repeat < 1 or any(size < args.due for size in args.sizes):
         parser.error("need --due >= 1, --repeat >= 1 and every --open size >= --due")
     return args
-
-
-def database_prepare() -> None:
-    """Refuse anything but a PostgreSQL bench database; create and migrate it."""
-    settings_dict = connection.settings_dict
-    if connection.vendor != "postgresql":
-        sys.exit(
-            "bench/sweep.py measures FOR UPDATE SKIP LOCKED and the partial index on "
-            "PostgreSQL; SQLite has neither. Set DATABASE_URL, for example\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/casework_bench"
-        )
-    name = settings_dict["NAME"]
-    if "bench" not in name:
-        sys.exit(f"Refusing to fill database {name!r}: its name must contain 'bench'.")
-    import psycopg2
-
-    server = psycopg2.connect(
-        dbname="postgres",
-        host=settings_dict["HOST"] or None,
-        port=settings_dict["PORT"] or None,
-        user=settings_dict["USER"] or None,
-        password=settings_dict["PASSWORD"] or None,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    server.close()
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def execute(sql: str, params=None) -> None:
@@ -387,7 +356,7 @@ def report(results: list[dict], due: int, repeat: int) -> None:
 
 def main() -> None:
     args = parse_args()
-    database_prepare()
+    database_prepare("bench/sweep.py")
     now = timezone.now()
     print(
         f"sweep at {timezone.localtime(now):%Y-%m-%d %H:%M %Z}; PostgreSQL {connection.pg_version}"
