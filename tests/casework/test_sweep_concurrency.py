@@ -4,12 +4,13 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from casework import clock
 from casework.audit import audit_verify
 from casework.deadlines import deadline_open
-from casework.models import AuditEvent, Deadline
+from casework.models import AuditEvent, Deadline, DeadlineReminder
 from casework.sweeps import tick_run
 from tests.factories import make_enterprise, make_inspection, make_user
 from tests.threads import run_together
@@ -39,6 +40,17 @@ def events_per_object(action: str) -> Counter:
     return Counter(AuditEvent.objects.filter(action=action).values_list("object_id", flat=True))
 
 
+def wait_for_other_sweepers(rows) -> None:
+    """Block until no other transaction holds these rows.
+
+    In the services lane Celery beat's own sweep may have locked a row that
+    our threads then skipped; counting the audit events before that sweep
+    commits would miss its event. A plain FOR UPDATE waits for it.
+    """
+    with transaction.atomic():
+        list(rows.select_for_update())
+
+
 def test_concurrent_sweeps_fire_each_due_deadline_exactly_once():
     # Frozen first: a beat tick while the rows are made, or while the sweeps
     # run, sweeps as of the same time (the services lane runs beat).
@@ -52,6 +64,7 @@ def test_concurrent_sweeps_fire_each_due_deadline_exactly_once():
     # In the services lane Celery beat may sweep at the same moment: the audit
     # trail, not the sweeps' own counts, is what proves "exactly once".
     assert sum(r.done["deadlines"] for r in results) <= len(deadlines)
+    wait_for_other_sweepers(Deadline.objects.filter(pk__in=[d.pk for d in deadlines]))
     fired = events_per_object("deadline_fired")
     assert fired == Counter({str(d.pk): 1 for d in deadlines})
     assert not Deadline.objects.filter(status=Deadline.Status.OPEN).exists()
@@ -67,6 +80,7 @@ def test_concurrent_sweeps_fire_each_reminder_exactly_once():
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r.done["deadline_reminders"] for r in results) <= 2 * len(deadlines)
+    wait_for_other_sweepers(DeadlineReminder.objects.filter(deadline__in=deadlines))
     reminded = events_per_object("deadline_reminder")
     assert reminded == Counter({str(d.pk): 2 for d in deadlines})
     assert audit_verify().ok
