@@ -159,26 +159,24 @@ def _transition(request, inspection: Inspection, name: str, data: dict, form):
     return redirect("phone:inspection", pk=inspection.pk)
 
 
-@staff_only
-def start(request, pk: int):
-    inspection = _inspection(request, pk)
-    if request.method != "POST":
-        return redirect("phone:inspection", pk=pk)
-    form = StartForm(request.POST, inspection=inspection, user=request.user)
-    if not form.is_valid():
-        return _page(request, inspection, start_form=form)
-    return _transition(request, inspection, "start", form.cleaned_data, form)
+# The transitions the phone pages perform, each with the form of its payload.
+PHONE_TRANSITIONS = {
+    "start": lambda request, inspection: StartForm(
+        request.POST, inspection=inspection, user=request.user
+    ),
+    "record": lambda request, inspection: RecordForm(request.POST),
+}
 
 
 @staff_only
-def record(request, pk: int):
+def transition(request, pk: int, name: str):
     inspection = _inspection(request, pk)
     if request.method != "POST":
         return redirect("phone:inspection", pk=pk)
-    form = RecordForm(request.POST)
+    form = PHONE_TRANSITIONS[name](request, inspection)
     if not form.is_valid():
-        return _page(request, inspection, record_form=form)
-    return _transition(request, inspection, "record", form.cleaned_data, form)
+        return _page(request, inspection, **{f"{name}_form": form})
+    return _transition(request, inspection, name, form.cleaned_data, form)
 
 
 @staff_only
@@ -253,9 +251,9 @@ def photo_upload(request, pk: int):
 urlpatterns = [
     path("", home, name="home"),
     path("inspections/<int:pk>/", inspection_page, name="inspection"),
-    path("inspections/<int:pk>/start/", start, name="start"),
+    path("inspections/<int:pk>/start/", transition, {"name": "start"}, name="start"),
     path("inspections/<int:pk>/checks/", check_create, name="check-create"),
     path("inspections/<int:pk>/checks/<int:check_pk>/", check_result, name="check"),
     path("inspections/<int:pk>/photos/", photo_upload, name="photo"),
-    path("inspections/<int:pk>/record/", record, name="record"),
+    path("inspections/<int:pk>/record/", transition, {"name": "record"}, name="record"),
 ]
