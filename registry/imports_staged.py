@@ -6,18 +6,21 @@ path on PostgreSQL and must give the same answers as the Python path (the same
 tests run against both).
 """
 
-import datetime
-import itertools
-import json
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.utils.translation import gettext as _
-from stdnum.cn import ric
 
 from casework.models import Jurisdiction
+from registry.copy_text import (
+    BLOCK_CHARS,
+    COPY_SPECIAL,
+    NULL,
+    CopyFeed,
+    cell_rule,
+    copy_line,
+)
 from registry.imports import (
     PROGRESS_EVERY,
     FileRefused,
@@ -27,9 +30,9 @@ from registry.imports import (
     _Undecodable,
     _undecodable,
 )
+from registry.imports_direct import Direct
 from registry.models import Enterprise, Worker
 from registry.services import (
-    PLACE_AND_DAY,
     Column,
     Refused,
     Register,
@@ -37,7 +40,6 @@ from registry.services import (
     Scope,
     field_for,
     no_check,
-    parse_id_number,
     reference_reason,
 )
 
@@ -54,94 +56,6 @@ from registry.services import (
 
 STAGE = "registry_import_stage"
 ERRORS = "registry_import_errors"
-CACHE_LIMIT = 50_000  # distinct values per cached column before the cache starts over
-BLOCK_CHARS = 1 << 16  # characters of COPY text handed to the server at a time
-
-
-class _Null(str):
-    """COPY's NULL (``\\N``), told apart from a text that reads the same by its identity."""
-
-
-NULL = _Null("\\N")
-
-
-def _copy_value(value: Any) -> str:
-    """A cleaned value as text for COPY (not yet escaped; None is ``NULL``)."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return NULL
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-_NO_CACHE: dict[str, str] = {}  # never filled: the columns whose values hardly repeat
-
-
-def _cell_rule(column: Column) -> tuple[dict[str, str], Callable[[str], str]]:
-    """How a raw cell of ``column`` becomes the COPY text of its cleaned value.
-
-    Returns a cache (raw cell → text, filled by the function; never filled for free
-    text and ID numbers, whose values hardly repeat) and the function, which applies
-    the column's shared rule and raises ``Refused`` as the rule does. Free text is
-    checked inline (strip, length) and handed to the rule only to be refused.
-    """
-    parse, required = column.parse, column.required
-    default = _copy_value(column.default)
-
-    def blank() -> str:
-        if required:
-            raise Refused(_("This column is required."))
-        return default
-
-    max_length = getattr(parse, "max_length", None)
-    if max_length is not None:
-
-        def text(raw: str) -> str:
-            value = raw.strip()
-            if not value:
-                return blank()
-            if len(value) > max_length:
-                parse(raw)  # refuses, with the rule's reason
-            return value
-
-        return _NO_CACHE, text
-    if parse is parse_id_number:
-        check_digit, place_and_day = ric.calc_check_digit, PLACE_AND_DAY
-
-        def id_number(raw: str) -> str:
-            # The common case inline: what parse_id_number accepts at once (shape, check
-            # digit, a region and birth date already found valid); anything else goes
-            # to parse_id_number, which checks it fully or refuses it.
-            text = raw.strip().upper()
-            if (
-                len(text) == 18
-                and text[:17].isdigit()
-                and text.isascii()
-                and text[17] == check_digit(text)
-                and place_and_day.get(text[:14])
-            ):
-                return text
-            if not text:
-                return blank()
-            return parse(raw)
-
-        return _NO_CACHE, id_number
-    memo: dict[str, str] = {}
-
-    def cached(raw: str) -> str:
-        value = blank() if not raw or raw.isspace() else _copy_value(parse(raw))
-        if len(memo) >= CACHE_LIMIT:
-            memo.clear()
-        memo[raw] = value  # a refused value never gets here: it is checked every time
-        return value
-
-    return memo, cached
 
 
 def _value_rule(column: Column) -> Callable[[str], Any]:
@@ -160,26 +74,6 @@ def _char_key(register: Register, name: str) -> bool:
     return field_for(name) in register.key and isinstance(
         register.model._meta.get_field(field_for(name)), models.CharField
     )
-
-
-class _Feed:
-    """A file-like view of CSV blocks for ``copy_expert``; keeps the error of the source.
-
-    An exception raised inside ``read`` would be lost in the COPY protocol, so it is
-    kept and the COPY ends; the caller raises it once ``copy_expert`` returns.
-    """
-
-    def __init__(self, blocks: Iterator[str]):
-        self.blocks, self.error = blocks, None
-
-    def read(self, size: int = -1) -> str:
-        if self.error is not None:
-            return ""
-        try:
-            return next(self.blocks, "")
-        except Exception as exc:  # noqa: BLE001 (re-raised by the caller)
-            self.error = exc
-            return ""
 
 
 class _Staging:
@@ -218,7 +112,7 @@ class _Staging:
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}, pg_temp.{ERRORS}")
 
     def load(self, cursor, records, report: ImportReport, progress) -> None:
-        feed = _Feed(self._blocks(records, report, progress))
+        feed = CopyFeed(self._blocks(records, report, progress))
         cursor.cursor.copy_expert(f"COPY {STAGE} FROM STDIN", feed, size=BLOCK_CHARS)
         if feed.error is not None:
             raise feed.error
@@ -233,10 +127,10 @@ class _Staging:
         key_steps = [
             (position[name], None, None, False, name)
             if name in self.valued
-            else (position[name], *_cell_rule(register.column(name)), name in _UPPER_KEYS, name)
+            else (position[name], *cell_rule(register.column(name)), name in _UPPER_KEYS, name)
             for name in self.keys
         ]
-        value_steps = [(position[n], *_cell_rule(register.column(n)), n) for n in self.valued]
+        value_steps = [(position[n], *cell_rule(register.column(n)), n) for n in self.valued]
         check = register.check if register.check is not no_check else None
         values_of = [(position[n], n, _value_rule(register.column(n))) for n in names]
         defaults = {c.name: c.default for c in register.columns}
@@ -262,7 +156,7 @@ class _Staging:
                     cells[index].strip().upper() if upper else cells[index].strip()
                     for index, _memo, _rule, upper, _name in key_steps
                 ]
-                block.append(_copy_line([str(line), "f", *keys], blank))
+                block.append(copy_line([str(line), "f", *keys], blank))
                 continue
             errors = None
             out = [str(line), "t"]
@@ -299,14 +193,14 @@ class _Staging:
                 errors = row.errors or None
             if errors is None:
                 text = "\t".join(out)
-                if text.count("\t") != width_out - 1 or _COPY_SPECIAL.search(text):
-                    text = _copy_line(out, "")
+                if text.count("\t") != width_out - 1 or COPY_SPECIAL.search(text):
+                    text = copy_line(out, "")
             else:
                 for name, reason in errors.items():
                     add_error(line, name, reason)
                 refused += 1
                 out[1] = "f"
-                text = _copy_line(out[: 2 + len(key_steps)], blank)
+                text = copy_line(out[: 2 + len(key_steps)], blank)
             block.append(text)
             size += len(text)
             if size >= BLOCK_CHARS:
@@ -532,164 +426,21 @@ class _Staging:
         return cursor.rowcount
 
 
-_COPY_SPECIAL = re.compile(r"[\\\n\r]")
-
-
-def _copy_line(fields: list[str], tail: str) -> str:
-    """One line of COPY text format, every field escaped; ``tail`` is appended as is."""
-    escaped = [
-        f
-        if f is NULL
-        else f.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        for f in fields
-    ]
-    if tail:
-        escaped.append(tail)
-    return "\t".join(escaped)
-
-
 _UPPER_KEYS = frozenset({"uscc", "enterprise_uscc", "id_number"})
-
-
-class _Fallback(Exception):
-    """The file is not all new and valid: take the staging table."""
-
-
-# What refuses a row or the file in the one pass: the staging table then reports it.
-_REFUSALS = (Refused, _Undecodable, FileRefused, _Fallback)
-
-
-class _Direct:
-    """A file of new, valid enterprises or workers, streamed with COPY into the register itself.
-
-    The optimistic short way of the common case: the one pass checks every row
-    completely in Python (each column by the shared rules, the reference and the
-    caller's jurisdiction against dicts loaded once, by ``Scope.covers``) while the
-    server inserts the rows already sent. When a row is refused, or a natural key is
-    repeated in the file or already registered (the unique constraint stops the
-    COPY), the savepoint is rolled back and ``load`` says so: the staging table then
-    reads the file again and gives the exact report and the upserts.
-    """
-
-    KINDS = ("enterprises", "workers")
-
-    def __init__(self, register: Register, scope: Scope, connection):
-        self.register, self.connection = register, connection
-        alias = connection.alias
-        inside = {
-            code
-            for code, path in Jurisdiction.objects.using(alias).values_list("code", "path")
-            if scope.covers(path)
-        }
-        # The reference column, and what each of its in-scope values is stored as.
-        if register.kind == "workers":
-            enterprises = Enterprise.objects.using(alias).values_list(
-                "uscc", "pk", "jurisdiction_id"
-            )
-            found = {uscc: str(pk) for uscc, pk, code in enterprises if code in inside}
-            self.reference, self.found = "enterprise_uscc", found
-        else:
-            self.reference, self.found = "jurisdiction", {code: code for code in inside}
-
-    def load(self, cursor, stream, report: ImportReport, encoding: str, progress) -> bool:
-        """Insert every row of the file; say whether it was done (else nothing was)."""
-        codec = "utf-8" if encoding == "auto" else encoding
-        try:
-            with transaction.atomic(using=self.connection.alias):
-                names = _read_header(self.register, stream, codec)
-                copy, ending = self._copy(names)
-                blocks = self._lines(names, _data(stream, codec), report, progress, ending)
-                # The first block on its own: a file imported before stops there, not at its end.
-                for part in (itertools.islice(blocks, 1), blocks):
-                    feed = _Feed(part)
-                    with self.connection.wrap_database_errors:
-                        cursor.cursor.copy_expert(copy, feed, size=BLOCK_CHARS)
-                    if feed.error is not None and not isinstance(feed.error, _REFUSALS):
-                        raise feed.error
-                    if feed.error is not None:
-                        raise _Fallback
-                if report.rows == 0:
-                    raise _Fallback
-        except (_Fallback, _Undecodable, IntegrityError):
-            report.rows = 0
-            return False
-        report.encoding, report.created, report.imported = codec, report.rows, True
-        report.refused = report.updated = report.unchanged = 0
-        return True
-
-    def _copy(self, names: list[str]) -> tuple[str, str]:
-        """The COPY statement (the file's columns, then the others), the text ending each line."""
-        model, quote = self.register.model, self.connection.ops.quote_name
-        present = [model._meta.get_field(field_for(name)) for name in names]
-        absent = [f for f in model._meta.concrete_fields if not f.primary_key and f not in present]
-        columns = ", ".join(quote(f.column) for f in present + absent)
-        ending = _copy_line([_copy_value(f.get_default()) for f in absent], "")
-        copy = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-        return copy, ("\t" + ending) if absent else ""
-
-    def _rule(self, name: str) -> tuple[dict[str, str], Callable[[str], str]]:
-        """As ``_cell_rule``; the reference column gives what it refers to, or refuses."""
-        memo, rule = _cell_rule(self.register.column(name))
-        if name != self.reference:
-            return memo, rule
-        found, memo = self.found, {}
-
-        def refer(raw: str) -> str:
-            value = found.get(rule(raw))
-            if value is None:
-                raise _Fallback
-            if len(memo) >= CACHE_LIMIT:
-                memo.clear()
-            memo[raw] = value
-            return value
-
-        return memo, refer
-
-    def _lines(self, names, records, report: ImportReport, progress, ending) -> Iterator[str]:
-        """Blocks of COPY text of the rows; raises at the first refused one."""
-        width = len(names)
-        steps = [(index, *self._rule(name)) for index, name in enumerate(names)]
-        block, size, rows = [], 0, 0
-        for _line, cells in records:
-            if len(cells) != width and (
-                len(cells) < width or any(cell.strip() for cell in cells[width:])
-            ):
-                raise _Fallback
-            out = []
-            for index, memo, rule in steps:
-                raw = cells[index]
-                text = memo.get(raw)
-                out.append(rule(raw) if text is None else text)
-            text = "\t".join(out)
-            if text.count("\t") != width - 1 or _COPY_SPECIAL.search(text):
-                text = _copy_line(out, "")
-            block.append(text + ending)
-            size += len(text)
-            rows += 1
-            if size >= BLOCK_CHARS:
-                block.append("")
-                yield "\n".join(block)
-                block, size = [], 0
-            if progress is not None and rows % PROGRESS_EVERY == 0:
-                report.rows = rows
-                progress("validated", rows)
-        report.rows = rows
-        if block:
-            block.append("")
-            yield "\n".join(block)
 
 
 def import_staged(register, scope, stream, report, encoding, progress) -> None:
     """The import on PostgreSQL: one pass into a staging table, then set-based SQL.
 
     A file of new, valid enterprises or workers is first tried the short way,
-    straight into the register (``_Direct``); anything else takes the staging table.
+    straight into the register (``registry.imports_direct.Direct``); anything else
+    takes the staging table.
     """
     connection = connections[router.db_for_write(register.model)]
     try:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
-            if register.kind not in _Direct.KINDS or not _Direct(register, scope, connection).load(
+            if register.kind not in Direct.KINDS or not Direct(register, scope, connection).load(
                 cursor, stream, report, encoding, progress
             ):
                 _import_staged(register, scope, stream, report, encoding, progress, cursor)

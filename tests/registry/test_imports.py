@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from casework.models import AuditEvent
-from registry import imports_staged
+from registry import imports_direct, imports_staged
 from registry.imports import file_sha256
 from registry.models import Certificate, Enterprise, Trainer, Training, Worker
 from tests.factories import (
@@ -756,7 +756,7 @@ def both_ways(monkeypatch, kind, path, **options):
     monkeypatch.setattr(imports_staged._Staging, "create", spy)
     direct = _outcome(kind, path, **options)
     went_straight = ON_POSTGRESQL and not staged
-    monkeypatch.setattr(imports_staged._Direct, "KINDS", ())
+    monkeypatch.setattr(imports_direct.Direct, "KINDS", ())
     return direct, _outcome(kind, path, **options), went_straight
 
 
