@@ -42,7 +42,7 @@ file is read through a csv reader over a text wrapper of the binary stream, so
 memory stays flat as files grow.
 
 On PostgreSQL (``registry.imports_staged``) an enterprises or workers file is
-first tried optimistically: each row is checked in Python (references from
+first tried optimistically (``registry.imports_direct``): each row is checked in Python (references from
 dictionaries loaded once) and streamed with COPY straight into the table inside
 a savepoint; any refused row, or a key that exists already, rolls the savepoint
 back and the staged path runs from the start. The staged path reads the file
