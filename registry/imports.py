@@ -42,15 +42,16 @@ file is read through a csv reader over a text wrapper of the binary stream, so
 memory stays flat as files grow.
 
 On PostgreSQL (``registry.imports_staged``) an enterprises or workers file is
-first tried optimistically (``registry.imports_direct``): each row is checked
-in Python (references from dictionaries loaded once) and streamed with COPY
+first tried optimistically (``registry.imports_direct``): each row is checked in
+Python (references from dictionaries loaded once) and streamed with COPY
 straight into the table inside a savepoint; any refused row, or a key that
 exists already, rolls the savepoint back and the staged path runs from the
-start. The staged path reads the file once: each row is checked column by column in Python and streamed with COPY
-into a temporary staging table; duplicates inside the file, references and the
-caller's jurisdiction are then checked in SQL over that table, with the same
-reasons as the Python checks, and the rows are written by one UPDATE of the
-changed rows and one INSERT of the new ones, all in one transaction.
+start. The staged path reads the file once: each row is checked column by column
+in Python and streamed with COPY into a temporary staging table; duplicates
+inside the file, references and the caller's jurisdiction are then checked in
+SQL over that table, with the same reasons as the Python checks, and the rows
+are written by one UPDATE of the changed rows and one INSERT of the new ones,
+all in one transaction.
 
 On other databases (SQLite in the tests) a first pass validates the file in
 chunks of ``CHUNK_SIZE`` rows, with the references of each chunk looked up in a
