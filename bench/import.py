@@ -56,7 +56,7 @@ def setup_django() -> None:
 def enterprises_create() -> list[str]:
     from stdnum.cn import uscc
 
-    from registry.models import Enterprise
+    from casework.models import Enterprise
 
     codes = []
     for n in range(1, ENTERPRISES + 1):
@@ -179,7 +179,7 @@ def copy_into_workers_seconds(path: Path) -> float:
 
     from django.db import connection
 
-    from registry.models import Enterprise
+    from casework.models import Enterprise
 
     ids = dict(Enterprise.objects.values_list("uscc", "pk"))
     resolved = path.with_suffix(".resolved.csv")

@@ -58,8 +58,8 @@ from rest_framework.test import APIClient  # noqa: E402
 from stdnum.cn import ric, uscc  # noqa: E402
 
 from bench.common import database_prepare  # noqa: E402
-from casework.models import Jurisdiction, User  # noqa: E402
-from registry.models import Enterprise, SpecialOpsCategory  # noqa: E402
+from casework.models import Enterprise, Jurisdiction, User  # noqa: E402
+from registry.models import SpecialOpsCategory  # noqa: E402
 from registry.qualification import (  # noqa: E402
     REGISTERS_SQL,
     qualification_check,
@@ -202,19 +202,19 @@ JOIN registry_worker AS p ON p.id = e + %(e)s * (j - 1)
 WHERE (e + j) %% 7 <> 0
 """
 
-TABLES = ["registry_enterprise", "registry_worker", "registry_training", "registry_certificate"]
+TABLES = ["casework_enterprise", "registry_worker", "registry_training", "registry_certificate"]
 
 # The statements one API check sends (the pass that counts the queries checks it):
 # the serializer's enterprise lookup as seen by a staff user, and the registers.
 RAW_ENTERPRISE = (
-    'SELECT "registry_enterprise"."id", "registry_enterprise"."uscc", '
-    '"registry_enterprise"."name", "registry_enterprise"."sector", '
-    '"registry_enterprise"."jurisdiction_id", "registry_enterprise"."address", '
-    '"registry_enterprise"."legal_representative", "registry_enterprise"."contact_phone" '
-    'FROM "registry_enterprise" INNER JOIN "casework_jurisdiction" '
-    'ON ("registry_enterprise"."jurisdiction_id" = "casework_jurisdiction"."code") '
+    'SELECT "casework_enterprise"."id", "casework_enterprise"."uscc", '
+    '"casework_enterprise"."name", "casework_enterprise"."sector", '
+    '"casework_enterprise"."jurisdiction_id", "casework_enterprise"."address", '
+    '"casework_enterprise"."legal_representative", "casework_enterprise"."contact_phone" '
+    'FROM "casework_enterprise" INNER JOIN "casework_jurisdiction" '
+    'ON ("casework_enterprise"."jurisdiction_id" = "casework_jurisdiction"."code") '
     'WHERE ("casework_jurisdiction"."path"::text LIKE %s '
-    'AND "registry_enterprise"."uscc" = %s) LIMIT 1'
+    'AND "casework_enterprise"."uscc" = %s) LIMIT 1'
 )
 RAW_STATEMENTS = [RAW_ENTERPRISE, REGISTERS_SQL]
 
@@ -255,7 +255,7 @@ def table_sizes() -> dict[str, int]:
 
 def wanted_sizes(args) -> dict[str, int]:
     return {
-        "registry_enterprise": args.enterprises,
+        "casework_enterprise": args.enterprises,
         "registry_worker": args.workers,
         "registry_training": args.trainings,
         "registry_certificate": args.certificates,
@@ -298,7 +298,7 @@ def load(args) -> None:
         started = time.perf_counter()
         if sql is None:
             execute(
-                "INSERT INTO registry_enterprise (id, uscc, name, sector, address, "
+                "INSERT INTO casework_enterprise (id, uscc, name, sector, address, "
                 "legal_representative, contact_phone, jurisdiction_id) "
                 "SELECT n, code, '企业' || n, (%(sectors)s::text[])[1 + n %% 6], '', '', '', "
                 "(%(regions)s::text[])[1 + n %% cardinality(%(regions)s::text[])] "
@@ -312,7 +312,7 @@ def load(args) -> None:
         else:
             execute(sql, {**params, "n": size})
         print(f"  loaded {label} in {time.perf_counter() - started:.1f} s", flush=True)
-    for table in ["registry_enterprise", "registry_worker"]:
+    for table in ["casework_enterprise", "registry_worker"]:
         execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
         )
@@ -336,7 +336,7 @@ def random_checks(args) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT w.id, e.uscc, w.id_number, w.job FROM registry_worker AS w "
-            "JOIN registry_enterprise AS e ON e.id = w.enterprise_id WHERE w.id = ANY(%s)",
+            "JOIN casework_enterprise AS e ON e.id = w.enterprise_id WHERE w.id = ANY(%s)",
             [ids],
         )
         rows = {row[0]: row[1:] for row in cursor.fetchall()}

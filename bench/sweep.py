@@ -59,7 +59,7 @@ INSERT INTO casework_deadline (
     attempts, last_error, created_at, version
 )
 SELECT g, r.code, r.id, r.legal_basis, %(jurisdiction)s, e.id,
-       'registry.enterprise', e.id::text, e.name, 'served',
+       'casework.enterprise', e.id::text, e.name, 'served',
        (d.due - 7 + time '10:00') AT TIME ZONE %(tz)s, d.due - 7,
        r.length, r.unit, d.due, NULL, 'open', false, r.party_facing,
        %(zh)s, %(en)s, NULL, NULL, NULL,
@@ -73,7 +73,7 @@ CROSS JOIN LATERAL (
     END AS due
 ) AS d
 JOIN casework_periodrule AS r ON r.id = (%(rules)s::bigint[])[1 + mod(g, %(rule_count)s)]
-JOIN registry_enterprise AS e ON e.id = (%(enterprises)s::bigint[])[1 + mod(g, %(ent_count)s)]
+JOIN casework_enterprise AS e ON e.id = (%(enterprises)s::bigint[])[1 + mod(g, %(ent_count)s)]
 """
 
 # One reminder per deadline, the day before it is due; those of due rows have fired.

@@ -1,4 +1,5 @@
-"""The spine's data: jurisdictions, users with roles, the audit chain, the clock."""
+"""The spine's data: jurisdictions, enterprises, users with roles, the audit chain, the clock,
+the calendar and the legal clocks."""
 
 import datetime
 
@@ -6,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.identifiers import validate_uscc
 from casework.visibility import VisibleQuerySet
 
 
@@ -50,6 +52,48 @@ class Jurisdiction(models.Model):
         return other is not None and other.path.startswith(self.path)
 
 
+class Enterprise(models.Model):
+    """An enterprise under supervision, identified by its unified social credit code.
+
+    The party of every case and the owner of portal accounts, so it lives in the
+    spine; the registers (``registry``) point down at it.
+    """
+
+    class Sector(models.TextChoices):
+        HAZARDOUS_CHEMICALS = "hazardous_chemicals", _("Hazardous chemicals")
+        NON_COAL_MINING = "non_coal_mining", _("Non-coal mining")
+        METAL_SMELTING = "metal_smelting", _("Metal smelting")
+        METAL_CASTING = "metal_casting", _("Metal casting")
+        FIREWORKS = "fireworks", _("Fireworks")
+        OTHER = "other", _("Other")
+
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    visibility = ("jurisdiction__path", "pk")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class User(AbstractUser):
     """A staff member of a bureau, or an enterprise's user of the portal."""
 
@@ -75,7 +119,7 @@ class User(AbstractUser):
     credential_valid_from = models.DateField(_("credential valid from"), null=True, blank=True)
     credential_valid_until = models.DateField(_("credential valid until"), null=True, blank=True)
     enterprise = models.ForeignKey(
-        "registry.Enterprise",
+        Enterprise,
         verbose_name=_("enterprise"),
         null=True,
         blank=True,
@@ -333,7 +377,7 @@ class Deadline(models.Model):
         Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise",
+        Enterprise,
         verbose_name=_("enterprise"),
         null=True,
         blank=True,

@@ -15,8 +15,8 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
+from casework.models import Enterprise
 from inspections.models import Inspection
-from registry.models import Enterprise
 
 app_name = "portal"
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework import audit
 from casework.exceptions import Invalid
-from casework.models import Jurisdiction
+from casework.models import Enterprise, Jurisdiction
 
 
 def user_create(
@@ -28,8 +28,6 @@ def user_create(
     check_password: bool = True,
 ):
     """Create a user with a role, or raise Invalid naming each field and rule broken."""
-    from registry.models import Enterprise
-
     User = get_user_model()  # noqa: N806
     errors: dict[str, list[str]] = {}
     if role not in User.Role.values:

@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ReadOnlyAdmin
+from casework.identifiers import mask_id_number
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
-from registry.validators import mask_id_number
 
 
 @admin.register(Inspection)

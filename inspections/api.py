@@ -17,12 +17,13 @@ from rest_framework.response import Response
 
 from casework.api import TransitionsMixin
 from casework.exceptions import Invalid
+from casework.identifiers import mask_id_number
+from casework.models import Enterprise
 from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from inspections.payloads import officers_resolve
 from inspections.services import evidence_store, inspection_create, worker_check_record
-from registry.models import Enterprise, SpecialOpsCategory
-from registry.validators import mask_id_number
+from registry.models import SpecialOpsCategory
 
 
 class InspectionSerializer(serializers.ModelSerializer):

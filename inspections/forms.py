@@ -12,8 +12,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from casework.models import Enterprise
 from casework.visibility import jurisdiction_q
-from registry.models import Enterprise
 
 
 class ListField(forms.CharField):

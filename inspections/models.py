@@ -39,7 +39,7 @@ class Inspection(FSMModelMixin, models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     enterprise = models.ForeignKey(
-        "registry.Enterprise",
+        "casework.Enterprise",
         verbose_name=_("enterprise"),
         on_delete=models.PROTECT,
         related_name="inspections",

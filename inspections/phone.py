@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from casework import clock
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
+from casework.identifiers import mask_id_number
 from casework.transitions import transition_perform
 from inspections.models import Inspection, WorkerCheck
 from inspections.phone_forms import (
@@ -29,7 +30,6 @@ from inspections.phone_forms import (
 )
 from inspections.services import evidence_store, worker_check_record
 from registry.models import Worker
-from registry.validators import mask_id_number
 
 app_name = "phone"
 

@@ -33,11 +33,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import audit, clock
 from casework.exceptions import Conflict, Forbidden, Invalid
+from casework.identifiers import mask_id_number, normalise_id_number, validate_id_number
 from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from registry.models import SpecialOpsCategory, Worker
 from registry.qualification import ENTERPRISE_LEVEL, WORKER_LEVEL, Reason, qualification_check
-from registry.validators import mask_id_number, normalise_id_number, validate_id_number
 
 EVIDENCE_STATES = (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED)
 MAX_DESCRIPTION = 300  # Evidence.description

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
+from casework.identifiers import mask_id_number
 from casework.models import AuditEvent
 from casework.transitions import (
     field_descriptions,
@@ -23,7 +24,6 @@ from casework.transitions import (
 from inspections.forms import InspectionPlanForm, TransitionForm
 from inspections.models import Finding, Inspection
 from inspections.services import inspection_create
-from registry.validators import mask_id_number
 
 OBJECT_TYPE = "inspections.inspection"
 

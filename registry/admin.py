@@ -7,17 +7,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from casework.exceptions import Forbidden, Invalid
+from casework.identifiers import mask_id_number
+from casework.models import Enterprise
 from registry import services
 from registry.imports import ENCODINGS, IMPORT_KINDS, register_import
-from registry.models import (
-    Certificate,
-    Enterprise,
-    SkillCertificate,
-    Trainer,
-    Training,
-    Worker,
-)
-from registry.validators import mask_id_number
+from registry.models import Certificate, SkillCertificate, Trainer, Training, Worker
 
 # The admin page shows at most this many row errors (and the total count).
 MAX_SHOWN_ERRORS = 1000

@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.exceptions import Invalid
+from casework.models import Enterprise
 from registry.imports import register_import
-from registry.models import Certificate, Enterprise, SkillCertificate, Trainer, Training, Worker
+from registry.models import Certificate, SkillCertificate, Trainer, Training, Worker
 from registry.serializers import (
     CertificateSerializer,
     EnterpriseSerializer,

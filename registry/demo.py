@@ -7,7 +7,8 @@ import datetime
 
 from stdnum.cn import ric
 
-from registry.models import Certificate, Enterprise, Trainer, Training, Worker
+from casework.models import Enterprise
+from registry.models import Certificate, Trainer, Training, Worker
 
 D = datetime.date
 CHEMICALS = "91450103MA5KA00105"  # 南宁青秀化工有限公司

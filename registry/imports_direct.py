@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 from django.db import IntegrityError, transaction
 
-from casework.models import Jurisdiction
+from casework.models import Enterprise, Jurisdiction
 from registry.copy_text import (
     BLOCK_CHARS,
     CACHE_LIMIT,
@@ -27,7 +27,6 @@ from registry.imports import (
     _read_header,
     _Undecodable,
 )
-from registry.models import Enterprise
 from registry.services import Refused, Register, Scope, field_for
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, connections, models, router, transaction
 from django.utils.translation import gettext as _
 
-from casework.models import Jurisdiction
+from casework.models import Enterprise, Jurisdiction
 from registry.copy_text import (
     BLOCK_CHARS,
     COPY_SPECIAL,
@@ -31,7 +31,7 @@ from registry.imports import (
     _undecodable,
 )
 from registry.imports_direct import Direct
-from registry.models import Enterprise, Worker
+from registry.models import Worker
 from registry.services import (
     Column,
     Refused,

@@ -1,49 +1,15 @@
-"""The registers: enterprises, workers, certificates, trainings, trainers, skill certificates."""
+"""The registers: workers, certificates, trainings, trainers, skill certificates.
+
+Enterprises, the party of every case, live in the spine (``casework.models``).
+"""
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.identifiers import mask_id_number, validate_id_number
+from casework.models import Enterprise
 from casework.visibility import VisibleQuerySet
-from registry.validators import mask_id_number, validate_id_number, validate_uscc
-
-
-class Enterprise(models.Model):
-    """An enterprise under supervision, identified by its unified social credit code."""
-
-    class Sector(models.TextChoices):
-        HAZARDOUS_CHEMICALS = "hazardous_chemicals", _("Hazardous chemicals")
-        NON_COAL_MINING = "non_coal_mining", _("Non-coal mining")
-        METAL_SMELTING = "metal_smelting", _("Metal smelting")
-        METAL_CASTING = "metal_casting", _("Metal casting")
-        FIREWORKS = "fireworks", _("Fireworks")
-        OTHER = "other", _("Other")
-
-    uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
-    )
-    name = models.CharField(_("name"), max_length=200)
-    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
-    jurisdiction = models.ForeignKey(
-        "casework.Jurisdiction",
-        verbose_name=_("jurisdiction"),
-        on_delete=models.PROTECT,
-        related_name="enterprises",
-    )
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-
-    visibility = ("jurisdiction__path", "pk")
-    objects = VisibleQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("enterprise")
-        verbose_name_plural = _("enterprises")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class SpecialOpsCategory(models.TextChoices):

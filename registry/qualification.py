@@ -30,7 +30,8 @@ from typing import Any
 from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Enterprise, Training, Worker
+from casework.models import Enterprise
+from registry.models import Training, Worker
 
 WORKER_LEVEL = "worker"
 ENTERPRISE_LEVEL = "enterprise"

@@ -17,10 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import clock
+from casework.identifiers import mask_id_number, validate_id_number
+from casework.models import Enterprise
 from casework.visibility import visibility_q
-from registry.models import Enterprise, SpecialOpsCategory
+from registry.models import SpecialOpsCategory
 from registry.qualification import Qualification, qualification_check
-from registry.validators import mask_id_number, validate_id_number
 
 # A stand-in that no USCC can be, to find the USCC's place among the parameters.
 _USCC = "\x00uscc"

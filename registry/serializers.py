@@ -3,10 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from casework.identifiers import mask_id_number
+from casework.models import Enterprise
 from registry.imports import IMPORT_KINDS
 from registry.models import (
     Certificate,
-    Enterprise,
     SkillCertificate,
     SpecialOpsCategory,
     Trainer,
@@ -20,7 +21,6 @@ from registry.services import (
     parse_hours,
     parse_special_ops,
 )
-from registry.validators import mask_id_number
 
 
 class IdNumberField(serializers.CharField):

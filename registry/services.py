@@ -26,21 +26,20 @@ from stdnum.cn import ric
 
 from casework import audit
 from casework.exceptions import Forbidden, Invalid
-from casework.models import Jurisdiction, User
+from casework.identifiers import (
+    mask_id_number,
+    normalise_id_number,
+    validate_id_number,
+    validate_uscc,
+)
+from casework.models import Enterprise, Jurisdiction, User
 from registry.models import (
     Certificate,
-    Enterprise,
     SkillCertificate,
     SpecialOpsCategory,
     Trainer,
     Training,
     Worker,
-)
-from registry.validators import (
-    mask_id_number,
-    normalise_id_number,
-    validate_id_number,
-    validate_uscc,
 )
 
 # Staff roles that may write to the registers (a legal reviewer only reads).

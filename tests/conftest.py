@@ -88,9 +88,9 @@ def _reference_data(request):
     if AuditHead.objects.filter(pk=1).exists():
         return  # nothing was flushed
     for name, func in (
-        ("0003_audit_append_only", "create_head"),
-        ("0004_seed_jurisdictions", "seed"),
-        ("0006_seed_calendar_and_rules", "seed"),
+        ("0002_audit_append_only", "create_head"),
+        ("0003_seed_jurisdictions", "seed"),
+        ("0004_seed_calendar_and_rules", "seed"),
     ):
         getattr(importlib.import_module(f"casework.migrations.{name}"), func)(apps, None)
 

@@ -27,7 +27,7 @@ def make_user(*, role: str, jurisdiction: str | None = "450103", enterprise=None
 
 
 def make_enterprise(*, jurisdiction: str = "450103", sector: str = "hazardous_chemicals", **extra):
-    from registry.models import Enterprise
+    from casework.models import Enterprise
 
     n = next(_seq)
     return Enterprise.objects.create(

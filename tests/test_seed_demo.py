@@ -4,9 +4,8 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from casework.audit import audit_verify
-from casework.models import User
+from casework.models import Enterprise, User
 from inspections.models import Inspection
-from registry.models import Enterprise
 
 
 def test_seed_demo_creates_every_role_and_is_idempotent(db):

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from casework import clock
 from casework.audit import audit_verify
 from casework.exceptions import Conflict, Forbidden
+from casework.identifiers import mask_id_number
 from casework.models import AuditEvent
 from inspections.models import Finding, WorkerCheck
 from inspections.services import worker_check_record
 from registry.models import Trainer, Worker
-from registry.validators import mask_id_number
 from tests.factories import (
     client_for,
     make_enterprise,

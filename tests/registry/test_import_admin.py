@@ -17,14 +17,14 @@ def test_the_admin_uploads_a_file_and_sees_the_report(client, tmp_path):
     path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows)
     client.force_login(make_user(role="admin", jurisdiction=None))
 
-    changelist = client.get("/admin/registry/enterprise/")
+    changelist = client.get("/admin/casework/enterprise/")
     with path.open("rb") as file:
         response = client.post(
-            "/admin/registry/enterprise/import/",
+            "/admin/casework/enterprise/import/",
             {"kind": "workers", "file": file, "encoding": "auto", "valid_only": "on"},
         )
 
-    assert b"/admin/registry/enterprise/import/" in changelist.content
+    assert b"/admin/casework/enterprise/import/" in changelist.content
     assert response.status_code == 200
     report = response.context["report"]
     assert (report["created"], report["refused"]) == (1, 1)

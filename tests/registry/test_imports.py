@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.db import connection, transaction
 
-from casework.models import AuditEvent
+from casework.models import AuditEvent, Enterprise
 from registry import imports_direct, imports_staged
 from registry.imports import file_sha256
-from registry.models import Certificate, Enterprise, Trainer, Training, Worker
+from registry.models import Certificate, Trainer, Training, Worker
 from tests.factories import (
     make_enterprise,
     make_user,

@@ -375,7 +375,7 @@ def test_the_api_sends_two_statements_for_any_check(plant, django_assert_num_que
 
 
 def test_the_api_sees_exactly_the_enterprises_that_visible_to_gives(db):
-    from registry.models import Enterprise
+    from casework.models import Enterprise
     from registry.qualification_api import visible_enterprise
 
     inactive = make_user(role="officer", jurisdiction="450103")

@@ -49,5 +49,5 @@ def test_admin_user_pages_render(login, officers):
     assert client.get(f"/admin/casework/user/{officers[0].pk}/change/").status_code == 200
     assert client.get("/admin/casework/user/add/").status_code == 200
     assert client.get("/admin/casework/jurisdiction/").status_code == 200
-    assert client.get("/admin/registry/enterprise/").status_code == 200
+    assert client.get("/admin/casework/enterprise/").status_code == 200
     assert client.get("/admin/inspections/inspection/").status_code == 200

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.test import Client
 from PIL import Image
 
+from casework.identifiers import mask_id_number
 from inspections.models import Evidence, Inspection, WorkerCheck
-from registry.validators import mask_id_number
 from tests.factories import (
     make_inspection,
     make_started_inspection,

@@ -11,12 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from casework import clock
-from casework.models import User
+from casework.models import Enterprise, User
 from casework.services import user_create
 from inspections.models import Inspection
 from inspections.services import inspection_create
 from registry.demo import seed_registers
-from registry.models import Enterprise
 
 DEMO_PASSWORD = "demo-pass-2026"
 

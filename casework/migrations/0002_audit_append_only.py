@@ -40,7 +40,7 @@ def create_head(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0002_initial")]
+    dependencies = [("casework", "0001_initial")]
 
     operations = [
         migrations.RunPython(install_trigger, remove_trigger),

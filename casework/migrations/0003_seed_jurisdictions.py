@@ -33,6 +33,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0003_audit_append_only")]
+    dependencies = [("casework", "0002_audit_append_only")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

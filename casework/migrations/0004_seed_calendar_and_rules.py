@@ -56,6 +56,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0005_legal_clock")]
+    dependencies = [("casework", "0003_seed_jurisdictions")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
