@@ -38,8 +38,12 @@ from django.utils import timezone  # noqa: E402
 from bench.common import database_prepare  # noqa: E402
 from casework.audit import audit_verify  # noqa: E402
 from casework.deadlines import deadlines_fire_due  # noqa: E402
-from casework.models import AuditHead, Jurisdiction, PeriodRule  # noqa: E402
-from registry.models import Enterprise  # noqa: E402
+from casework.models import (  # noqa: E402
+    AuditHead,
+    Enterprise,  # noqa: E402
+    Jurisdiction,
+    PeriodRule,
+)
 
 GOAL = 1.5  # sweep(largest N) / sweep(smallest N)
 JURISDICTION = "450103"

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from casework import audit
+from casework import events
 from casework.models import (
     AuditEvent,
     CalendarDay,
@@ -29,10 +29,10 @@ class AuditedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             changed = [name for name in form.changed_data if name not in SECRET_FIELDS]
-            audit.audit_record(
-                action="admin_change" if change else "admin_add",
-                actor=request.user,
+            events.admin_saved(
                 obj=obj,
+                actor=request.user,
+                added=not change,
                 payload={
                     "changed": changed,
                     "values": {name: str(form.cleaned_data.get(name)) for name in changed},
@@ -41,7 +41,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit.audit_record(action="admin_delete", actor=request.user, obj=obj)
+            events.admin_deleted(obj=obj, actor=request.user)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casework import audit
+from casework import audit, events
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.models import AuditEvent
 from casework.transitions import transition_perform, transitions_available
@@ -153,6 +153,6 @@ class TokenView(APIView):
         if user is None:
             # The failure was audited by the user_login_failed signal.
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
-        audit.audit_record(action="login", actor=user, payload={"channel": "api_token"})
+        events.logged_in(user=user, channel="api_token")
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

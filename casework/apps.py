@@ -7,4 +7,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self):
-        from casework import signals  # noqa: F401  (login auditing)
+        # Registration happens here, in every process (web, worker, beat, a
+        # command run with --skip-checks), never because a URLconf was imported:
+        # the spine's event kinds, its sweep handlers and login auditing.
+        from casework import deadlines, events, signals, sweeps  # noqa: F401

@@ -1,4 +1,9 @@
-"""The audit trail: one writer function and one verifier.
+"""The audit trail: one writer function, one verifier, and the vocabulary of actions.
+
+Every action the trail records is an event kind, declared once with
+``event_kind`` by the app that owns the event (in its ``events.py``, one small
+typed function per kind, imported from the app's ``AppConfig.ready()``).
+``audit_record`` refuses an action nobody declared, so the vocabulary cannot drift.
 
 Each event stores the SHA-256 of the previous event's hash together with its own
 canonical content, so that altering, deleting, inserting or reordering any event
@@ -17,6 +22,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from casework import clock
 from casework.models import AuditEvent, AuditHead
@@ -42,6 +48,34 @@ HASHED_FIELDS = (
     "rule_versions",
     "file_hashes",
 )
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One action of the vocabulary, with the phrase a timeline shows for it."""
+
+    action: str
+    label: str | Promise
+
+
+_event_kinds: dict[str, EventKind] = {}
+
+
+def event_kind(action: str, label: str | Promise) -> EventKind:
+    """Declare the audit action ``action``; declaring it again with another label is an error."""
+    known = _event_kinds.get(action)
+    if known is not None and known.label != label:
+        raise ValueError(f"audit action {action!r} is already declared as {known.label!r}")
+    kind = _event_kinds.setdefault(action, EventKind(action, label))
+    return kind
+
+
+def event_kind_get(action: str) -> EventKind | None:
+    return _event_kinds.get(action)
+
+
+def event_kinds() -> dict[str, EventKind]:
+    return dict(_event_kinds)
 
 
 def _json_safe(value: Any) -> Any:
@@ -86,7 +120,14 @@ def audit_record(
     """Append one event to the chain and return it.
 
     ``occurred_at`` is the clock time of the act (default: the clock's now).
+    ``actor`` is a user, a ``casework.actors.SystemActor`` (its cause joins the
+    payload) or None for an act of nobody known (a failed login).
     """
+    if action not in _event_kinds:
+        raise LookupError(
+            f"audit action {action!r} is not declared: add it with audit.event_kind "
+            "in the events module of the app that owns it"
+        )
     if obj is not None:
         object_type = object_type or object_label(obj)
         object_id = object_id or str(obj.pk)

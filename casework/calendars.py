@@ -69,7 +69,7 @@ def calendar_load(
     jurisdiction's rows override the national ones there and below. Open
     provisional deadlines touching those years are recomputed afterwards.
     """
-    from casework import audit, clock
+    from casework import clock, events
     from casework.deadlines import deadlines_recompute_provisional
     from casework.models import CalendarDay, CalendarYear
 
@@ -92,13 +92,12 @@ def calendar_load(
                 CalendarYear.objects.update_or_create(
                     year=year, defaults={"source": source, "loaded_at": clock.now()}
                 )
-        audit.audit_record(
-            action="calendar_load",
+        events.calendar_loaded(
             actor=actor,
-            object_type="casework.calendarday",
-            object_id=jurisdiction.code if jurisdiction else "national",
-            payload={"years": years, "days": len(rows)},
-            file_hashes=[sha256] if sha256 else [],
+            jurisdiction_code=jurisdiction.code if jurisdiction else "national",
+            years=years,
+            days=len(rows),
+            sha256=sha256,
         )
     changed = deadlines_recompute_provisional(actor=actor, years=set(years))
     return CalendarLoaded(

@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import audit, clock
+from casework import audit, clock, events
+from casework.actors import SystemActor
 from casework.calendars import work_calendar_for
 from casework.exceptions import Conflict, Invalid
 from casework.models import (
@@ -92,6 +93,18 @@ def rule_reference(rule: PeriodRule) -> str:
     return f"{rule.code}@{rule.effective_from.isoformat()}/{where}#{rule.pk}"
 
 
+def deadline_actor(deadline: Deadline) -> SystemActor:
+    """The system, acting because ``deadline`` came due: what its handlers act as."""
+    return SystemActor(
+        cause={
+            "deadline": deadline.pk,
+            "kind": deadline.kind,
+            "due_date": deadline.due_date.isoformat(),
+        },
+        rule_versions={deadline.kind: f"#{deadline.rule_id}"},
+    )
+
+
 def period_compute(
     *, jurisdiction: Jurisdiction | None, start: datetime.date, length: int, unit: str
 ) -> Computed:
@@ -160,20 +173,16 @@ def deadline_open(
             created_at=clock.now(),
         )
         _reminders_plan(deadline, rule.reminder_offsets)
-        audit.audit_record(
-            action="deadline_open",
+        events.deadline_opened(
+            deadline=deadline,
             actor=actor,
-            obj=deadline,
-            target_state=Deadline.Status.OPEN,
-            payload={
-                "kind": kind,
-                "subject": f"{deadline.subject_type}:{deadline.subject_id}",
-                "start_event": start_event,
-                "start_date": start_date,
-                "due_date": computed.due,
-                "provisional": computed.provisional,
-            },
-            rule_versions={kind: rule_reference(rule)},
+            rule_reference=rule_reference(rule),
+            kind=kind,
+            subject=f"{deadline.subject_type}:{deadline.subject_id}",
+            start_event=start_event,
+            start_date=start_date,
+            due_date=computed.due,
+            provisional=computed.provisional,
         )
     return deadline
 
@@ -203,15 +212,16 @@ def _entry(deadline, kind, *, actor, reason, before, after, explained: Computed 
     )
 
 
-def _audit_change(deadline, action, *, actor, before, after, reason, **extra):
-    audit.audit_record(
-        action=action,
+def _audit_change(deadline, change, *, actor, before, after, reason, **extra):
+    events.deadline_changed(
+        deadline=deadline,
+        change=change,
         actor=actor,
-        obj=deadline,
-        source_state=deadline.status,
-        target_state=deadline.status,
-        payload={"due_before": before, "due_after": after, "reason": reason, **extra},
-        rule_versions={deadline.kind: rule_reference(deadline.rule)},
+        before=before,
+        after=after,
+        reason=reason,
+        rule_reference=rule_reference(deadline.rule),
+        **extra,
     )
 
 
@@ -237,13 +247,8 @@ def deadline_close(*, deadline: Deadline, status: str, actor=None, reason: str =
         locked.version += 1
         locked.save(update_fields=["status", "closed_at", "version"])
         locked.reminders.filter(fired_at__isnull=True).update(cancelled=True)
-        audit.audit_record(
-            action=f"deadline_{status}",
-            actor=actor,
-            obj=locked,
-            source_state=Deadline.Status.OPEN,
-            target_state=status,
-            payload={"reason": reason, "due_date": locked.due_date},
+        events.deadline_closed(
+            deadline=locked, actor=actor, source=Deadline.Status.OPEN, reason=reason
         )
     return locked
 
@@ -264,7 +269,7 @@ def deadline_extend(
         _record_change(
             locked,
             DeadlineEntry.Kind.EXTENSION,
-            "deadline_extended",
+            "extended",
             actor=actor,
             reason=reason,
             before=before,
@@ -288,7 +293,7 @@ def deadline_suspend(*, deadline: Deadline, on: datetime.date, reason: str, acto
         _record_change(
             locked,
             DeadlineEntry.Kind.SUSPENSION,
-            "deadline_suspended",
+            "suspended",
             actor=actor,
             reason=reason,
             before=locked.due_date,
@@ -326,7 +331,7 @@ def deadline_resume(*, deadline: Deadline, on: datetime.date, reason: str, actor
         _record_change(
             locked,
             DeadlineEntry.Kind.RESUMPTION,
-            "deadline_resumed",
+            "resumed",
             actor=actor,
             reason=reason,
             before=before,
@@ -399,7 +404,7 @@ def deadlines_recompute_provisional(*, actor=None, years: set[int] | None = None
                 _reminders_plan(locked, locked.rule.reminder_offsets)
             _audit_change(
                 locked,
-                "deadline_recomputed",
+                "recomputed",
                 actor=actor,
                 before=before,
                 after=after,
@@ -420,19 +425,7 @@ def _fire_one(deadline: Deadline, now: datetime.datetime) -> None:
     deadline.version += 1
     deadline.save(update_fields=["status", "fired_at", "closed_at", "version"])
     deadline.reminders.filter(fired_at__isnull=True).update(cancelled=True)
-    audit.audit_record(
-        action="deadline_fired",
-        occurred_at=now,
-        obj=deadline,
-        source_state=Deadline.Status.OPEN,
-        target_state=Deadline.Status.MISSED,
-        payload={
-            "kind": deadline.kind,
-            "subject": f"{deadline.subject_type}:{deadline.subject_id}",
-            "due_date": deadline.due_date,
-        },
-        rule_versions={deadline.kind: f"#{deadline.rule_id}"},
-    )
+    events.deadline_fired(deadline=deadline, actor=deadline_actor(deadline), now=now)
 
 
 def _remind_one(reminder: DeadlineReminder, now: datetime.datetime) -> None:
@@ -441,15 +434,11 @@ def _remind_one(reminder: DeadlineReminder, now: datetime.datetime) -> None:
         handler(reminder.deadline, now)
     reminder.fired_at = now
     reminder.save(update_fields=["fired_at"])
-    audit.audit_record(
-        action="deadline_reminder",
-        occurred_at=now,
-        obj=reminder.deadline,
-        payload={
-            "offset": reminder.offset,
-            "remind_on": reminder.remind_on,
-            "due_date": reminder.deadline.due_date,
-        },
+    events.reminder_fired(
+        reminder=reminder,
+        actor=deadline_actor(reminder.deadline),
+        now=now,
+        due_date=reminder.deadline.due_date,
     )
 
 

@@ -1,22 +1,20 @@
-"""The staff site (Viewflow's frontend), its access rule, and the page URLs.
+"""The parts of the staff site (Viewflow's frontend) that every app shares.
 
-Staff work in the "Casework" site: the workflow app (inbox, queue, archive)
-and the inspections app. Enterprise users have the portal (``casework.portal``)
+Staff work in the "Casework" site: the workflow app (inbox, queue, archive) and
+one Viewflow ``Application`` per domain app, which each app offers and
+``config.urls`` assembles into a ``StaffSite``. Enterprise users have the portal
 and are sent there from any staff page; anonymous visitors go to the login.
 """
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django.views.generic import RedirectView
-from viewflow.contrib.auth import AuthViewset
 from viewflow.middleware import SiteMiddleware as ViewflowSiteMiddleware
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import NestedFlowsApp, WorkflowAppViewset
-
-from inspections import views as inspection_views
 
 # Strings of Viewflow's pages that its own zh_Hans catalogue leaves untranslated;
 # listed here so that makemessages puts them into ours.
@@ -64,15 +62,8 @@ class WorkflowApp(WorkflowAppViewset):
         return is_staff_user(user)
 
 
-class InspectionsApp(Application):
-    app_name = "inspections"
-    title = _("Inspections")
-    icon = "fact_check"
-    menu_template_name = "inspections/menu.html"
-
-    index_path = path("", inspection_views.inspection_list, name="index")
-    plan_path = path("plan/", inspection_views.inspection_plan, name="plan")
-    detail_path = path("<int:pk>/", inspection_views.inspection_detail, name="detail")
+class StaffApp(Application):
+    """An application of the staff site: shown to active staff only."""
 
     def has_view_permission(self, user, obj=None):
         return is_staff_user(user)
@@ -86,9 +77,6 @@ class StaffSite(Site):
 
     def has_view_permission(self, user, obj=None):
         return is_staff_user(user)
-
-
-staff_site = StaffSite(viewsets=[WorkflowApp(), InspectionsApp()])
 
 
 API_PREFIX = "/api/"
@@ -117,11 +105,3 @@ class SiteMiddleware(ViewflowSiteMiddleware):
         if request.path_info.startswith(API_PREFIX):
             return response
         return super().process_template_response(request, response)
-
-
-urlpatterns = [
-    path("accounts/", AuthViewset(with_profile_view=False).urls),
-    path("portal/", include("casework.portal")),
-    path("m/", include("inspections.phone")),  # the officer's phone pages
-    path("", staff_site.urls),
-]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from casework import audit
+from casework import events
 from casework.exceptions import Invalid
 from casework.models import Enterprise, Jurisdiction
 
@@ -84,10 +84,9 @@ def user_create(
             user.last_name = full_name
         user.set_password(password)
         user.save()
-        audit.audit_record(
-            action="user_create",
+        events.user_created(
+            user=user,
             actor=actor,
-            obj=user,
             payload={
                 "username": username,
                 "role": role,

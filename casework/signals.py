@@ -3,19 +3,15 @@
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from casework import audit
+from casework import events
 
 
 @receiver(user_logged_in, dispatch_uid="casework_audit_login")
 def audit_login(sender, request, user, **kwargs):
     channel = "portal" if getattr(user, "is_enterprise_user", False) else "staff"
-    audit.audit_record(action="login", actor=user, payload={"channel": channel})
+    events.logged_in(user=user, channel=channel)
 
 
 @receiver(user_login_failed, dispatch_uid="casework_audit_login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    # Never store the password; the username tried is what an investigator needs.
-    audit.audit_record(
-        action="login_failed",
-        payload={"username": str(credentials.get("username", ""))[:150]},
-    )
+    events.login_failed(username=str(credentials.get("username", "")))

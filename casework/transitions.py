@@ -3,9 +3,13 @@
 Each model declares its transitions with django-fsm-2 (``@transition`` with a
 ``permission`` callable and ``custom={"label": ...}``); each app registers, per
 transition, the serializer that validates its payload. ``transition_perform`` is
-the one service every interface calls: it locks the object, checks permission,
-version and state, validates the payload, runs the transition, bumps the version
-and writes exactly one audit event — or writes nothing at all.
+the one service every interface calls — API, pages, flows and the sweep, which
+acts as the system (``casework.actors``) — : it locks the object, checks
+permission, version and state, validates the payload, runs the transition, bumps
+the version and writes exactly one audit event — or writes nothing at all.
+
+A transition that only the system takes (a deadline passing) carries
+``custom={"system": True}`` and ``permission=system_only``.
 """
 
 from collections.abc import Callable
@@ -14,10 +18,11 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
-from django_fsm import Transition
+from django_fsm import FSMFieldMixin, Transition
 from rest_framework import serializers
 
-from casework import audit, clock
+from casework import clock, events
+from casework.actors import is_system
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 
 
@@ -51,7 +56,7 @@ def register(model: type[models.Model], name: str) -> Callable[[type[Payload]], 
     """Register ``name`` of ``model`` for the API, validated by the decorated payload class."""
 
     def decorate(payload: type[Payload]) -> type[Payload]:
-        _fsm_transitions(model, name)  # fail at import time on a typo
+        fsm_transitions(model, name)  # fail at import time on a typo
         payload.transition_name = name
         _registry.setdefault(model, {})[name] = Registered(model, name, payload)
         return payload
@@ -63,25 +68,58 @@ def registered(model: type[models.Model]) -> dict[str, Registered]:
     return _registry.get(model, {})
 
 
-def _fsm_transitions(model: type[models.Model], name: str) -> list[Transition]:
-    method = getattr(model, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
-        raise LookupError(f"{model.__name__}.{name} is not an FSM transition")
-    return list(meta.transitions.values())
+def registered_all() -> dict[type[models.Model], dict[str, Registered]]:
+    return {model: dict(entries) for model, entries in _registry.items()}
 
 
-def _state_field(model: type[models.Model], name: str) -> str:
-    return getattr(model, name)._django_fsm.field.name
+# -- reading the state machines (django-fsm-2's public API, in one place) ------------
 
 
-def _is_permitted(instance: models.Model, name: str, user) -> bool:
-    return any(t.has_perm(instance, user) for t in _fsm_transitions(type(instance), name))
+def _state_fields(model: type[models.Model]) -> list[FSMFieldMixin]:
+    return [f for f in model._meta.get_fields() if isinstance(f, FSMFieldMixin)]
 
 
-def _from_current_state(instance: models.Model, name: str) -> Transition | None:
-    meta = getattr(type(instance), name)._django_fsm
-    return meta.get_transition(getattr(instance, meta.field.name))
+def fsm_transitions(model: type[models.Model], name: str) -> tuple[FSMFieldMixin, list[Transition]]:
+    """The state field that transition ``name`` moves, and its declarations (one per source)."""
+    for state_field in _state_fields(model):
+        found = [t for t in state_field.get_all_transitions(model) if t.name == name]
+        if found:
+            return state_field, found
+    raise LookupError(f"{model.__name__}.{name} is not an FSM transition")
+
+
+def _is_system_only(transitions: list[Transition]) -> bool:
+    return any(t.custom.get("system") for t in transitions)
+
+
+def _from_state(transitions: list[Transition], state: str) -> Transition | None:
+    for t in transitions:
+        if t.source == state or t.source == "*" or (t.source == "+" and t.target != state):
+            return t
+    return None
+
+
+def transition_label(model: type[models.Model], name: str) -> str:
+    """The label a person reads for transition ``name`` (its ``custom["label"]``)."""
+    try:
+        _field, transitions = fsm_transitions(model, name)
+    except LookupError:
+        return name
+    return str(transitions[0].custom.get("label", name))
+
+
+def state_label(model: type[models.Model], value: str) -> str:
+    """The label of state ``value`` of ``model``'s state field."""
+    for state_field in _state_fields(model):
+        label = dict(state_field.flatchoices).get(value)
+        if label is not None:
+            return str(label)
+    return value
+
+
+def system_only(instance: models.Model, actor) -> bool:
+    """Permission of a transition that only the system takes (``custom={"system": True}``)."""
+    return is_system(actor)
 
 
 def _unmet_condition(instance: models.Model, transition: Transition) -> str | None:
@@ -117,7 +155,10 @@ def transitions_available(*, instance: models.Model, user) -> list[dict[str, Any
     """List the registered transitions ``user`` may take on ``instance`` now."""
     available = []
     for name, entry in registered(type(instance)).items():
-        transition = _from_current_state(instance, name)
+        state_field, transitions = fsm_transitions(type(instance), name)
+        if _is_system_only(transitions) != is_system(user):
+            continue
+        transition = _from_state(transitions, getattr(instance, state_field.name))
         if transition is None or not transition.has_perm(instance, user):
             continue
         if _unmet_condition(instance, transition) is not None:
@@ -144,20 +185,25 @@ def transition_perform(
 ) -> models.Model:
     """Perform transition ``name`` on the object ``pk`` of ``queryset`` as ``actor``.
 
-    ``queryset`` must already be limited to what the actor may see. Raises
-    NotVisible, Forbidden, Conflict or Invalid; on any of them nothing is written.
+    ``queryset`` must already be limited to what the actor may see. ``actor`` is a
+    user, or a ``SystemActor`` for a transition marked ``custom={"system": True}``:
+    a person may not take a system-only transition, nor the system a person's.
+    ``data`` is plain data (a dict), whichever interface calls. Raises NotVisible,
+    Forbidden, Conflict or Invalid; on any of them nothing is written.
     """
     entry = registered(queryset.model).get(name)
     if entry is None:
         raise NotVisible(_("No such transition."))
+    state_field, transitions = fsm_transitions(queryset.model, name)
     with transaction.atomic():
         # Lock only this row, not the rows joined by the visibility filter.
         instance = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
         if instance is None:
             raise NotVisible()
-        state_field = _state_field(queryset.model, name)
-        source = getattr(instance, state_field)
-        if not _is_permitted(instance, name, actor):
+        source = getattr(instance, state_field.name)
+        if _is_system_only(transitions) != is_system(actor):
+            raise Forbidden()
+        if not any(t.has_perm(instance, actor) for t in transitions):
             raise Forbidden()
         if version is not None and version != instance.version:
             raise Conflict(
@@ -166,7 +212,7 @@ def transition_perform(
                 state=source,
                 version=instance.version,
             )
-        transition = _from_current_state(instance, name)
+        transition = _from_state(transitions, source)
         if transition is None:
             raise Conflict(
                 _("“%(name)s” is not possible from state “%(state)s”.")
@@ -185,13 +231,12 @@ def transition_perform(
         payload.apply(instance)
         instance.version += 1
         instance.save()
-        audit.audit_record(
-            action="transition",
+        events.transition_performed(
+            instance=instance,
             actor=actor,
-            obj=instance,
             transition=name,
-            source_state=source,
-            target_state=getattr(instance, state_field),
+            source=source,
+            target=getattr(instance, state_field.name),
             payload=payload.audit_payload(),
         )
     return instance

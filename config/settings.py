@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "inspections",
     "penalties",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "casework.sqlite3",
+            # A file, not memory, so that a test can hand the database to a fresh
+            # process (``tick --skip-checks``, a Celery task) and read its work.
+            "TEST": {"NAME": VAR_DIR / "test_casework.sqlite3"},
             # Writers queue instead of failing, and take the write lock when the
             # transaction begins, so a read-then-write never deadlocks.
             "OPTIONS": {

@@ -1,14 +1,20 @@
-"""URL map: staff site, enterprise portal, admin, REST API, health."""
+"""URL map: staff site, enterprise portal, officer's phone pages, admin, REST API, health.
+
+The staff site is assembled here from the applications the apps offer.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
+from viewflow.contrib.auth import AuthViewset
 
 from casework.api import TokenView
 from casework.deadlines_api import CalendarDeadlineView, DeadlineViewSet
+from casework.frontend import StaffSite, WorkflowApp
 from casework.health import healthz
 from inspections.api import EvidenceViewSet, FindingViewSet, InspectionViewSet
+from inspections.site import InspectionsApp
 from registry.api import (
     CertificateViewSet,
     EnterpriseViewSet,
@@ -42,10 +48,15 @@ api_urls = [
     path("", include(router.urls)),
 ]
 
+staff_site = StaffSite(viewsets=[WorkflowApp(), InspectionsApp()])
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("casework.frontend")),
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("portal/", include("portal.urls")),
+    path("m/", include("inspections.phone")),  # the officer's phone pages
+    path("", staff_site.urls),
 ]

@@ -7,6 +7,6 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self):
-        # Register the transitions' payloads wherever transitions are performed
-        # (API, pages, Celery tasks, commands), not only once the URLs load.
-        from inspections import payloads  # noqa: F401
+        # Register the event kinds and the transitions' payloads wherever they
+        # are used (API, pages, Celery tasks, commands), not once the URLs load.
+        from inspections import events, payloads  # noqa: F401

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from casework import clock
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.identifiers import mask_id_number
-from casework.transitions import transition_perform
+from casework.transitions import state_label, transition_label, transition_perform
 from inspections.models import Inspection, WorkerCheck
 from inspections.phone_forms import (
     PhotoForm,
@@ -69,15 +69,9 @@ def _refusal(request, exc: Conflict | Forbidden) -> None:
     if isinstance(exc, Conflict) and exc.state:
         message = _("%(message)s The inspection is now “%(state)s”.") % {
             "message": message,
-            "state": Inspection.State(exc.state).label,
+            "state": state_label(Inspection, exc.state),
         }
     messages.error(request, message)
-
-
-def _label(name: str) -> str:
-    for transition in getattr(Inspection, name)._django_fsm.transitions.values():
-        return str(transition.custom["label"])
-    return name
 
 
 def _masked(check: WorkerCheck) -> str:
@@ -155,7 +149,9 @@ def _transition(request, inspection: Inspection, name: str, data: dict, form):
         add_service_errors(form, exc.errors)
         return _page(request, inspection, **{f"{name}_form": form})
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": _label(name)})
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": transition_label(Inspection, name)}
+        )
     return redirect("phone:inspection", pk=inspection.pk)
 
 

@@ -31,9 +31,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from casework import audit, clock
+from casework import clock
 from casework.exceptions import Conflict, Forbidden, Invalid
-from casework.identifiers import mask_id_number, normalise_id_number, validate_id_number
+from casework.identifiers import normalise_id_number, validate_id_number
+from inspections import events
 from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from registry.models import SpecialOpsCategory, Worker
@@ -54,17 +55,7 @@ def inspection_create(
             enterprise=enterprise, planned_on=planned_on, created_by=actor, created_at=clock.now()
         )
         inspection.officers.set(officers)
-        audit.audit_record(
-            action="create",
-            actor=actor,
-            obj=inspection,
-            target_state=inspection.state,
-            payload={
-                "enterprise": enterprise.uscc,
-                "planned_on": planned_on,
-                "officers": [o.username for o in officers],
-            },
-        )
+        events.inspection_created(inspection=inspection, actor=actor, officers=officers)
     return inspection
 
 
@@ -117,25 +108,6 @@ def _basis(reasons: list[Reason]) -> str:
 def _description(reasons: list[Reason]) -> str:
     return "\n".join(
         f"{r.code}: {r.message}" + (f" ({r.detail})" if r.detail else "") for r in reasons
-    )
-
-
-def _finding_audit(finding: Finding, actor, **extra) -> None:
-    audit.audit_record(
-        action="create",
-        actor=actor,
-        obj=finding,
-        target_state=finding.state,
-        payload={
-            "inspection": finding.inspection_id,
-            "level": finding.level,
-            "id_number": mask_id_number(finding.id_number) if finding.id_number else "",
-            "worker": finding.worker_id,
-            "job": finding.job,
-            "reason_codes": finding.reason_codes,
-            "legal_basis": finding.legal_basis,
-            **extra,
-        },
     )
 
 
@@ -251,33 +223,20 @@ def worker_check_record(
                 created_at=now,
             )
 
-        audit.audit_record(
-            action="worker_check",
+        events.worker_checked(
+            check=check,
             actor=actor,
-            obj=inspection,
-            payload={
-                "worker_check": check.pk,
-                "id_number": mask_id_number(id_number),
-                "worker": check.worker_id,
-                "job": job,
-                "special_ops": check.special_ops,
-                "is_team_leader": check.is_team_leader,
-                "checked_on": today,
-                "qualified": check.qualified,
-                "codes": result.codes,
-                "finding": worker_finding.pk if worker_finding else None,
-                "enterprise_finding": enterprise_finding.pk if enterprise_finding else None,
-            },
+            codes=result.codes,
+            finding=worker_finding,
+            enterprise_finding=enterprise_finding,
+            on=today,
         )
         if new_finding:
-            _finding_audit(
-                worker_finding,
-                actor,
-                id_number=mask_id_number(id_number),
-                worker_barred=result.worker is not None,
+            events.finding_created(
+                finding=worker_finding, actor=actor, worker_barred=result.worker is not None
             )
         if enterprise_finding is not None:
-            _finding_audit(enterprise_finding, actor)
+            events.finding_created(finding=enterprise_finding, actor=actor)
     return check
 
 
@@ -341,19 +300,5 @@ def evidence_store(
             uploaded_by=actor,
             uploaded_at=clock.now(),
         )
-        audit.audit_record(
-            action="evidence_upload",
-            actor=actor,
-            obj=inspection,
-            payload={
-                "evidence": evidence.pk,
-                "finding": finding.pk if finding else None,
-                "sha256": evidence.sha256,
-                "size": evidence.size,
-                "content_type": evidence.content_type,
-                "original_name": evidence.original_name,
-                "description": description,
-            },
-            file_hashes=[evidence.sha256],
-        )
+        events.evidence_uploaded(evidence=evidence, actor=actor)
     return evidence

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.identifiers import mask_id_number
-from casework.models import AuditEvent
+from casework.timeline import timeline_for
 from casework.transitions import (
     field_descriptions,
     registered,
+    state_label,
+    transition_label,
     transition_perform,
     transitions_available,
 )
@@ -25,51 +27,13 @@ from inspections.forms import InspectionPlanForm, TransitionForm
 from inspections.models import Finding, Inspection
 from inspections.services import inspection_create
 
-OBJECT_TYPE = "inspections.inspection"
-
 
 def _state_label(value: str) -> str:
-    for states in (Inspection.State, Finding.State):
-        if value in states.values:
-            return states(value).label
+    for model in (Inspection, Finding):
+        label = state_label(model, value)
+        if label != value:
+            return label
     return value
-
-
-def _transition_label(name: str) -> str:
-    method = getattr(Inspection, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    for transition in meta.transitions.values() if meta else ():
-        return str(transition.custom.get("label", name))
-    return name
-
-
-def _action_label(event: AuditEvent) -> str:
-    if event.action == "transition":
-        return _transition_label(event.transition)
-    if event.action == "create":
-        return _("Planned the inspection")
-    return event.action
-
-
-def _details(payload: dict) -> str:
-    def text(value):
-        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-
-    return "; ".join(f"{key}: {text(value)}" for key, value in payload.items())
-
-
-def _timeline(inspection: Inspection) -> list[dict]:
-    events = AuditEvent.objects.filter(object_type=OBJECT_TYPE, object_id=str(inspection.pk))
-    return [
-        {
-            "event": event,
-            "label": _action_label(event),
-            "source": _state_label(event.source_state) if event.source_state else "",
-            "target": _state_label(event.target_state) if event.target_state else "",
-            "details": _details(event.payload),
-        }
-        for event in events.order_by("seq")
-    ]
 
 
 def _initial(inspection: Inspection) -> dict:
@@ -118,7 +82,8 @@ def _perform(request, *, queryset, pk: int, name: str, form: TransitionForm, now
     except Invalid as exc:
         form.add_payload_errors(exc.errors)
         return False
-    messages.success(request, _("Done: %(action)s.") % {"action": _transition_label(name)})
+    label = transition_label(queryset.model, name)
+    messages.success(request, _("Done: %(action)s.") % {"action": label})
     return True
 
 
@@ -196,7 +161,11 @@ def inspection_detail(request, pk: int):
         actions.append({"name": name, "label": available["label"], "form": form})
     if posted_form is not None and posted_name not in {a["name"] for a in actions}:
         actions.append(
-            {"name": posted_name, "label": _transition_label(posted_name), "form": posted_form}
+            {
+                "name": posted_name,
+                "label": transition_label(Inspection, posted_name),
+                "form": posted_form,
+            }
         )
     checks = inspection.worker_checks.order_by("pk")
     return render(
@@ -209,7 +178,7 @@ def inspection_detail(request, pk: int):
             "findings": _findings(inspection, request.user, posted_finding),
             "checks": [{"check": c, "id_number": mask_id_number(c.id_number)} for c in checks],
             "evidence": inspection.evidence.order_by("pk"),
-            "timeline": _timeline(inspection),
+            "timeline": timeline_for(obj=inspection),
         },
     )
 

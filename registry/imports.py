@@ -70,8 +70,8 @@ from typing import IO, Any
 from django.db import IntegrityError, connections, router, transaction
 from django.utils.translation import gettext as _
 
-from casework import audit
 from casework.models import User
+from registry import events
 from registry.services import (
     REGISTERS,
     Register,
@@ -441,13 +441,11 @@ def register_import(
         report.add_error(exc.row, exc.column, exc.reason)
         report.imported = False
         report.created = report.updated = report.unchanged = 0
-    audit.audit_record(
-        action="register_import",
+    events.register_imported(
         actor=actor,
-        object_type="registry.import",
-        object_id=kind,
-        payload={
-            "kind": kind,
+        kind=kind,
+        sha256=report.sha256,
+        report={
             "filename": filename,
             "channel": channel,
             "encoding": report.encoding,
@@ -459,7 +457,6 @@ def register_import(
             "unchanged": report.unchanged,
             "refused": report.refused,
         },
-        file_hashes=[report.sha256],
     )
     return report
 

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
-from casework import audit
 from casework.exceptions import Forbidden, Invalid
 from casework.identifiers import (
     mask_id_number,
@@ -33,6 +32,7 @@ from casework.identifiers import (
     validate_uscc,
 )
 from casework.models import Enterprise, Jurisdiction, User
+from registry import events
 from registry.models import (
     Certificate,
     SkillCertificate,
@@ -683,11 +683,8 @@ def record_create(*, kind: str, actor: User | None, data: dict[str, Any]) -> mod
         if register.model.objects.filter(**key).exists():
             raise Invalid({"non_field_errors": [_("This row is already registered.")]})
         instance = register.model.objects.create(**values)
-        audit.audit_record(
-            action="register_create",
-            actor=actor,
-            obj=instance,
-            payload={"kind": kind, "values": _audit_values(values)},
+        events.register_row_created(
+            instance=instance, actor=actor, kind=kind, values=_audit_values(values)
         )
     return instance
 
@@ -712,11 +709,8 @@ def record_update(
             setattr(instance, name, value)
         if changed:
             instance.save(update_fields=list(changed))
-        audit.audit_record(
-            action="register_update",
-            actor=actor,
-            obj=instance,
-            payload={"kind": kind, "changed": _audit_values(changed)},
+        events.register_row_updated(
+            instance=instance, actor=actor, kind=kind, changed=_audit_values(changed)
         )
     return instance
 

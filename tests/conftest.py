@@ -16,7 +16,11 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from casework.audit import event_kind
 from tests.factories import make_enterprise, make_user
+
+# The audit chain's own tests write events of this kind (a plain label: no translation).
+event_kind("test", "A test event")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"

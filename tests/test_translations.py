@@ -6,10 +6,11 @@ from django.apps import apps
 from django.utils import translation
 from django.utils.functional import Promise
 
-from casework.transitions import _registry as transitions
+from casework.audit import event_kinds
+from casework.transitions import fsm_transitions, registered_all
 from registry.qualification import REASONS
 
-OUR_APPS = ("casework", "registry", "inspections", "penalties", "notifications")
+OUR_APPS = ("casework", "registry", "inspections", "penalties", "notifications", "portal")
 
 
 def domain_strings() -> list[Promise]:
@@ -22,11 +23,12 @@ def domain_strings() -> list[Promise]:
                 if hasattr(field, "verbose_name") and isinstance(field.verbose_name, Promise):
                     strings.append(field.verbose_name)
                 strings += [label for _value, label in getattr(field, "choices", None) or ()]
-    for registered in transitions.values():
+    for registered in registered_all().values():
         for entry in registered.values():
-            meta = getattr(entry.model, entry.name)._django_fsm
-            strings += [t.custom["label"] for t in meta.transitions.values()]
+            _field, declared = fsm_transitions(entry.model, entry.name)
+            strings += [t.custom["label"] for t in declared]
             strings += [f.label for f in entry.payload().fields.values() if f.label]
+    strings += [kind.label for kind in event_kinds().values()]
     for _level, message, basis in REASONS.values():
         strings += [message, basis]
     return [s for s in strings if isinstance(s, Promise)]

@@ -47,7 +47,7 @@ def test_add_user_creates_an_officer_with_credential_and_audits_it():
     assert not user.credential_valid_on(datetime.date(2029, 1, 1))
     event = AuditEvent.objects.latest("seq")
     assert (event.action, event.object_id, event.payload["role"]) == (
-        "user_create",
+        "user_created",
         str(user.pk),
         "officer",
     )

@@ -83,7 +83,7 @@ def forge(*, seq: int, prev_hash: str, consistent: bool = True) -> AuditEvent:
         seq=seq,
         recorded_at=moment,
         occurred_at=moment,
-        action="transition",
+        action="transition_performed",
         object_type="tests.thing",
         object_id="forged",
         payload={"forged": True},
@@ -370,3 +370,14 @@ def test_a_forged_chain_appended_after_the_head_is_named_at_its_first_event(tamp
     result = audit_verify()
     assert (result.ok, result.broken_id, result.broken_seq) == (False, first.pk, 3)
     assert_command_names(first)
+
+
+def test_an_undeclared_action_is_refused_and_writes_nothing(db):
+    # given
+    before = AuditEvent.objects.count()
+
+    # when / then
+    with pytest.raises(LookupError, match="not declared"):
+        audit_record(action="something_happened", object_type="tests.thing", object_id="1")
+    assert AuditEvent.objects.count() == before
+    assert AuditHead.objects.get(pk=1).seq == before

@@ -40,7 +40,7 @@ def test_the_right_credentials_get_a_token_that_authenticates_api_calls():
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("seq")
     assert (event.action, event.actor_id, event.actor_username, event.actor_role) == (
-        "login",
+        "logged_in",
         officer.pk,
         officer.username,
         "officer",
@@ -56,7 +56,7 @@ def test_asking_twice_returns_the_same_token_and_audits_each_login():
     second = APIClient().post(TOKEN_URL, body, format="json").json()["token"]
 
     assert first == second
-    assert AuditEvent.objects.filter(action="login", actor=officer).count() == 2
+    assert AuditEvent.objects.filter(action="logged_in", actor=officer).count() == 2
 
 
 def test_a_wrong_password_is_401_and_writes_a_login_failed_event_without_the_password():
@@ -105,7 +105,7 @@ def test_an_inactive_user_gets_no_token():
     )
 
     assert response.status_code == 401
-    assert not AuditEvent.objects.filter(action="login", actor=officer).exists()
+    assert not AuditEvent.objects.filter(action="logged_in", actor=officer).exists()
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ def test_a_session_login_of_staff_writes_a_login_event_on_the_staff_channel():
 
     event = AuditEvent.objects.latest("seq")
     assert (event.action, event.actor_id, event.payload) == (
-        "login",
+        "logged_in",
         officer.pk,
         {"channel": "staff"},
     )
@@ -142,7 +142,7 @@ def test_a_session_login_of_an_enterprise_user_is_on_the_portal_channel():
 
     event = AuditEvent.objects.latest("seq")
     assert (event.action, event.actor_role, event.payload) == (
-        "login",
+        "logged_in",
         "enterprise",
         {"channel": "portal"},
     )

@@ -59,7 +59,7 @@ def test_twenty_simultaneous_starts_on_twenty_inspections_all_succeed(scene):
     # then
     assert statuses == [200] * N
     assert set(Inspection.objects.values_list("state", "version")) == {("in_progress", 1)}
-    started = AuditEvent.objects.filter(action="transition", transition="start")
+    started = AuditEvent.objects.filter(action="transition_performed", transition="start")
     assert started.count() == N
     assert {e.object_id for e in started} == {str(i.pk) for i in inspections}
     assert_linear_chain(before + N)
@@ -91,7 +91,12 @@ def test_twenty_simultaneous_starts_with_the_same_version_on_one_inspection_one_
             assert answer["version"] == 1
     inspection.refresh_from_db()
     assert (inspection.state, inspection.version) == ("in_progress", 1)
-    assert AuditEvent.objects.filter(action="transition", object_id=str(inspection.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="transition_performed", object_id=str(inspection.pk)
+        ).count()
+        == 1
+    )
     assert_linear_chain(before + 1)
 
 
@@ -132,7 +137,7 @@ def test_a_simultaneous_mix_of_start_and_cancel_on_one_inspection_lets_exactly_o
     )
     inspection.refresh_from_db()
     assert (inspection.state, inspection.version) == (expected_state, 1)
-    events = AuditEvent.objects.filter(action="transition", object_id=str(pk))
+    events = AuditEvent.objects.filter(action="transition_performed", object_id=str(pk))
     assert [(e.transition, e.source_state, e.target_state) for e in events] == [
         (winner, "planned", expected_state)
     ]
@@ -168,7 +173,7 @@ def test_a_simultaneous_start_record_close_storm_succeeds_only_in_lifecycle_orde
     assert {status for _name, status in results} <= {200, 409}, results
     succeeded = [name for name, status in results if status == 200]
     assert len(succeeded) == len(set(succeeded))
-    events = AuditEvent.objects.filter(action="transition", object_id=str(inspection.pk))
+    events = AuditEvent.objects.filter(action="transition_performed", object_id=str(inspection.pk))
     performed = [e.transition for e in events.order_by("seq")]
     assert sorted(performed) == sorted(succeeded)
     assert performed == names[: len(performed)]
@@ -186,13 +191,15 @@ def test_twenty_simultaneous_audit_writes_leave_a_linear_chain():
 
     # when: a login storm
     def login(i):
-        return audit_record(action="login", actor=users[i % 3], payload={"channel": "staff"}).seq
+        return audit_record(
+            action="logged_in", actor=users[i % 3], payload={"channel": "staff"}
+        ).seq
 
     seqs = run_together(login)
 
     # then
     assert sorted(seqs) == list(range(before + 1, before + N + 1))
-    assert AuditEvent.objects.filter(action="login").count() == N
+    assert AuditEvent.objects.filter(action="logged_in").count() == N
     assert_linear_chain(before + N)
 
 
@@ -217,7 +224,7 @@ def test_twenty_simultaneous_token_logins_each_write_one_login_event():
 
     # then
     assert Counter(statuses)[200] == N // 2
-    assert AuditEvent.objects.filter(action="login").count() == N // 2
+    assert AuditEvent.objects.filter(action="logged_in").count() == N // 2
     assert AuditEvent.objects.filter(action="login_failed").count() == N // 2
     assert_linear_chain(before + N)
 
@@ -231,7 +238,7 @@ def test_verifying_while_events_are_being_written_reports_no_false_break():
     def write():
         try:
             while not stop.is_set():
-                audit_record(action="login", payload={"channel": "staff"})
+                audit_record(action="logged_in", payload={"channel": "staff"})
         finally:
             connection.close()
 

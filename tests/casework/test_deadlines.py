@@ -61,7 +61,7 @@ def test_the_rule_version_is_chosen_by_the_date_of_the_procedural_act(inspection
 
     assert before.rule.effective_from == D(2021, 7, 15)
     assert after.rule.effective_from == D(2026, 2, 1)
-    event = AuditEvent.objects.get(action="deadline_open", object_id=str(after.pk))
+    event = AuditEvent.objects.get(action="deadline_opened", object_id=str(after.pk))
     assert event.rule_versions["statement_window"].startswith("statement_window@2026-02-01")
 
 
@@ -128,7 +128,7 @@ def test_each_reminder_fires_once_and_a_met_deadline_never_fires(inspection):
     result = tick_run(now=at(D(2026, 10, 20)))
 
     assert result.done == {**result.done, "deadlines": 0, "deadline_reminders": 0}
-    assert AuditEvent.objects.filter(action="deadline_reminder").count() == 1
+    assert AuditEvent.objects.filter(action="reminder_fired").count() == 1
     assert fired(deadline) == 0
 
 

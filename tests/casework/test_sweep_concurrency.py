@@ -81,6 +81,6 @@ def test_concurrent_sweeps_fire_each_reminder_exactly_once():
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r.done["deadline_reminders"] for r in results) <= 2 * len(deadlines)
     wait_for_other_sweepers(DeadlineReminder.objects.filter(deadline__in=deadlines))
-    reminded = events_per_object("deadline_reminder")
+    reminded = events_per_object("reminder_fired")
     assert reminded == Counter({str(d.pk): 2 for d in deadlines})
     assert audit_verify().ok

@@ -114,7 +114,7 @@ def test_a_photo_is_stored_by_its_sha256_with_gps_and_camera(inspection, officer
     assert Evidence.objects.get(pk=body["id"]).metadata == body["metadata"]
     event = AuditEvent.objects.get(seq=before + 1)
     assert AuditEvent.objects.count() == before + 1
-    assert event.action == "evidence_upload"
+    assert event.action == "evidence_uploaded"
     assert event.file_hashes == [sha256]
     assert event.payload["sha256"] == sha256
     assert audit_verify().ok

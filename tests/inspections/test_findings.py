@@ -7,7 +7,7 @@ import pytest
 from casework import clock
 from casework.audit import audit_verify
 from casework.models import AuditEvent
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, Inspection, _all_findings_disposed
 from inspections.services import worker_check_record
 from registry.models import Trainer
 from tests.factories import (
@@ -168,7 +168,7 @@ def test_an_order_and_penalty_with_a_due_date_disposes_the_finding(finding, offi
     )
     assert event.payload["due_date"] == tomorrow().isoformat()
     timeline = client_for(officers[1]).get(finding_url(finding, "timeline/")).json()
-    assert [e["action"] for e in timeline] == ["create", "transition"]
+    assert [e["action"] for e in timeline] == ["finding_created", "transition_performed"]
 
 
 def test_a_transfer_needs_the_authority(finding, officers):
@@ -252,9 +252,7 @@ def test_close_is_refused_while_a_finding_is_open_and_allowed_after(finding, off
 
     # then
     assert refused.status_code == 409
-    assert refused.json()["detail"] == str(
-        Inspection.close._django_fsm.transitions["recorded"].conditions[0].message
-    )
+    assert refused.json()["detail"] == str(_all_findings_disposed.message)
     assert refused.json()["state"] == "recorded"
     assert AuditEvent.objects.count() == events
 

@@ -55,7 +55,7 @@ def test_an_officer_plans_an_inspection_and_one_create_event_is_written(enterpri
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("seq")
     assert (event.action, event.object_id, event.actor_username) == (
-        "create",
+        "inspection_created",
         str(body["id"]),
         officers[0].username,
     )

@@ -211,10 +211,10 @@ def test_the_whole_lifecycle_writes_one_event_per_transition_and_the_timeline_sh
     assert [
         (e["action"], e["transition"], e["source_state"], e["target_state"]) for e in events
     ] == [
-        ("create", "", "", "planned"),
-        ("transition", "start", "planned", "in_progress"),
-        ("transition", "record", "in_progress", "recorded"),
-        ("transition", "close", "recorded", "closed"),
+        ("inspection_created", "", "", "planned"),
+        ("transition_performed", "start", "planned", "in_progress"),
+        ("transition_performed", "record", "in_progress", "recorded"),
+        ("transition_performed", "close", "recorded", "closed"),
     ]
     assert [e["seq"] for e in events] == sorted(e["seq"] for e in events)
     assert [e["actor"] for e in events] == [
@@ -242,7 +242,7 @@ def test_the_timeline_holds_only_this_inspections_events(enterprise, officers):
     events = client_for(officers[0]).get(f"/api/v1/inspections/{mine.pk}/timeline/").json()
 
     # then
-    assert [e["action"] for e in events] == ["create"]
+    assert [e["action"] for e in events] == ["inspection_created"]
 
 
 def test_the_timeline_of_an_invisible_inspection_is_404(enterprise, officers):

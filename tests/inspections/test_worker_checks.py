@@ -85,7 +85,7 @@ def test_a_qualified_worker_is_recorded_without_a_finding(inspection, officers):
     event = AuditEvent.objects.get(seq=before + 1)
     assert AuditEvent.objects.count() == before + 1
     assert (event.action, event.object_type, event.object_id) == (
-        "worker_check",
+        "worker_checked",
         "inspections.inspection",
         str(inspection.pk),
     )
@@ -125,8 +125,8 @@ def test_an_unqualified_worker_gets_a_finding_with_codes_and_basis_and_is_barred
     assert worker.barred_since == clock.today()
     events = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
     assert [(e.action, e.object_type) for e in events] == [
-        ("worker_check", "inspections.inspection"),
-        ("create", "inspections.finding"),
+        ("worker_checked", "inspections.inspection"),
+        ("finding_created", "inspections.finding"),
     ]
     assert events[0].payload["finding"] == finding.pk
     assert events[1].payload["reason_codes"] == finding.reason_codes

@@ -47,7 +47,7 @@ def test_the_import_answers_with_the_report(company, tmp_path):
     assert (body["errors"], body["error_count"], body["imported"]) == ([], 0, True)
     assert len(body["sha256"]) == 64
     event = AuditEvent.objects.latest("seq")
-    assert (event.action, event.file_hashes) == ("register_import", [body["sha256"]])
+    assert (event.action, event.file_hashes) == ("register_imported", [body["sha256"]])
 
 
 def test_a_refused_file_is_answered_400_with_the_report(company, tmp_path):

@@ -508,7 +508,7 @@ def test_an_import_writes_one_audit_event_with_the_file_hash(company, tmp_path):
     event = AuditEvent.objects.latest("seq")
     with path.open("rb") as stream:
         assert event.file_hashes == [file_sha256(stream)]
-    assert event.action == "register_import"
+    assert event.action == "register_imported"
     assert {k: event.payload[k] for k in ("kind", "rows", "created", "refused")} == {
         "kind": "workers",
         "rows": 2,

@@ -72,7 +72,7 @@ def test_adding_and_changing_a_worker_is_audited_with_a_masked_id_number(admin_c
     actions = list(
         AuditEvent.objects.filter(object_type="registry.worker").values_list("action", flat=True)
     )
-    assert actions == ["register_create", "register_update"]
+    assert actions == ["register_row_created", "register_row_updated"]
     assert not AuditEvent.objects.filter(payload__icontains=worker.id_number).exists()
 
 

@@ -112,7 +112,7 @@ def test_an_officer_registers_a_worker_and_one_audit_event_is_written(company):
     )
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("seq")
-    assert (event.action, event.object_id) == ("register_create", str(body["id"]))
+    assert (event.action, event.object_id) == ("register_row_created", str(body["id"]))
     assert event.payload["values"]["id_number"] == "450103********" + valid_id_number(7)[-4:]
 
 
@@ -166,7 +166,7 @@ def test_an_update_changes_only_what_is_given_and_is_audited(company, worker):
     worker.refresh_from_db()
     assert (worker.job, worker.name) == ("welder", worker.name)
     event = AuditEvent.objects.latest("seq")
-    assert (event.action, event.payload["changed"]) == ("register_update", {"job": "welder"})
+    assert (event.action, event.payload["changed"]) == ("register_row_updated", {"job": "welder"})
 
 
 def test_a_job_safety_training_needs_a_job_and_a_worker_of_that_enterprise(company, worker):

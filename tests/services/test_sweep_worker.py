@@ -32,7 +32,7 @@ def test_two_ticks_through_the_worker_fire_each_deadline_and_reminder_once():
     )
     assert fired == Counter({str(d.pk): 1 for d in overdue})
     reminders = Counter(
-        AuditEvent.objects.filter(action="deadline_reminder").values_list("object_id", flat=True)
+        AuditEvent.objects.filter(action="reminder_fired").values_list("object_id", flat=True)
     )
     # Payment due 24 March: the 3-working-day reminder (19 March) has come, the 1-day one not.
     assert reminders == Counter({str(d.pk): 1 for d in reminded})

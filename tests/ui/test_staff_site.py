@@ -99,7 +99,7 @@ def test_start_through_the_page_form_changes_state_and_writes_one_event(
     inspection = make_inspection(enterprise=enterprise, officers=officers)
     client = login(officers[0])
     client.cookies["django_language"] = "en"  # these assertions read English
-    events_before = AuditEvent.objects.filter(action="transition").count()
+    events_before = AuditEvent.objects.filter(action="transition_performed").count()
 
     response = client.post(
         f"/inspections/{inspection.pk}/",
@@ -113,7 +113,7 @@ def test_start_through_the_page_form_changes_state_and_writes_one_event(
     assert response.status_code == 302
     inspection.refresh_from_db()
     assert inspection.state == "in_progress"
-    events = AuditEvent.objects.filter(action="transition")
+    events = AuditEvent.objects.filter(action="transition_performed")
     assert events.count() == events_before + 1
     event = events.latest("seq")
     assert (event.object_id, event.transition, event.actor_id) == (
@@ -168,7 +168,7 @@ def test_stale_version_is_a_conflict_message_with_the_current_state(login, enter
 
     assert response.status_code == 200
     assert "The inspection is now “In progress”." in response.content.decode()
-    assert AuditEvent.objects.filter(action="transition").count() == 1
+    assert AuditEvent.objects.filter(action="transition_performed").count() == 1
 
 
 def test_transition_the_user_may_not_take_is_forbidden(login, enterprise, officers):
@@ -201,4 +201,7 @@ def test_plan_inspection_form_creates_an_inspection(login, enterprise, officers)
     inspection = enterprise.inspections.get()
     assert response["Location"] == f"/inspections/{inspection.pk}/"
     assert set(inspection.officers.all()) == set(officers)
-    assert AuditEvent.objects.filter(action="create", object_id=str(inspection.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="inspection_created", object_id=str(inspection.pk)).count()
+        == 1
+    )

@@ -1,7 +1,9 @@
-"""The enterprise portal: its own login and the "my enterprise" page.
+"""The enterprise portal: an interface layer above the domain apps.
 
-Only enterprise users get portal pages; staff are told to use the staff login
-and get 404 for every other portal page.
+Its own login and the enterprise's pages. Only enterprise users get portal
+pages; staff are told to use the staff login and get 404 for every other portal
+page. Each lifecycle adds its pages here, reading through the domain apps'
+selectors and writing through their services.
 """
 
 from functools import wraps
@@ -11,14 +13,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from casework.models import Enterprise
 from inspections.models import Inspection
-
-app_name = "portal"
 
 
 def enterprise_user_required(view):
@@ -62,10 +62,3 @@ def my_enterprise(request):
         "portal/my_enterprise.html",
         {"enterprise": enterprise, "inspections": inspections},
     )
-
-
-urlpatterns = [
-    path("", my_enterprise, name="home"),
-    path("login/", PortalLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
-]

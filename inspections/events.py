@@ -1,0 +1,97 @@
+"""Audit events of inspections: one typed function per event kind."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from casework.audit import audit_record, event_kind
+from casework.identifiers import mask_id_number
+from casework.models import AuditEvent
+from inspections.models import Evidence, Finding, Inspection, WorkerCheck
+
+INSPECTION_CREATED = event_kind("inspection_created", _("Planned the inspection"))
+WORKER_CHECKED = event_kind("worker_checked", _("Checked a worker"))
+FINDING_CREATED = event_kind("finding_created", _("Recorded a finding"))
+EVIDENCE_UPLOADED = event_kind("evidence_uploaded", _("Attached evidence"))
+
+
+def inspection_created(*, inspection: Inspection, actor, officers: list) -> AuditEvent:
+    return audit_record(
+        action=INSPECTION_CREATED.action,
+        actor=actor,
+        obj=inspection,
+        target_state=inspection.state,
+        payload={
+            "enterprise": inspection.enterprise.uscc,
+            "planned_on": inspection.planned_on,
+            "officers": [o.username for o in officers],
+        },
+    )
+
+
+def worker_checked(
+    *,
+    check: WorkerCheck,
+    actor,
+    codes: list[str],
+    finding: Finding | None,
+    enterprise_finding: Finding | None,
+    on: datetime.date,
+) -> AuditEvent:
+    """Written on the inspection, so that the check shows in its timeline."""
+    return audit_record(
+        action=WORKER_CHECKED.action,
+        actor=actor,
+        obj=check.inspection,
+        payload={
+            "worker_check": check.pk,
+            "id_number": mask_id_number(check.id_number),
+            "worker": check.worker_id,
+            "job": check.job,
+            "special_ops": check.special_ops,
+            "is_team_leader": check.is_team_leader,
+            "checked_on": on,
+            "qualified": check.qualified,
+            "codes": codes,
+            "finding": finding.pk if finding else None,
+            "enterprise_finding": enterprise_finding.pk if enterprise_finding else None,
+        },
+    )
+
+
+def finding_created(*, finding: Finding, actor, **extra) -> AuditEvent:
+    return audit_record(
+        action=FINDING_CREATED.action,
+        actor=actor,
+        obj=finding,
+        target_state=finding.state,
+        payload={
+            "inspection": finding.inspection_id,
+            "level": finding.level,
+            "id_number": mask_id_number(finding.id_number) if finding.id_number else "",
+            "worker": finding.worker_id,
+            "job": finding.job,
+            "reason_codes": finding.reason_codes,
+            "legal_basis": finding.legal_basis,
+            **extra,
+        },
+    )
+
+
+def evidence_uploaded(*, evidence: Evidence, actor) -> AuditEvent:
+    """Written on the inspection, so that the file shows in its timeline."""
+    return audit_record(
+        action=EVIDENCE_UPLOADED.action,
+        actor=actor,
+        obj=evidence.inspection,
+        payload={
+            "evidence": evidence.pk,
+            "finding": evidence.finding_id,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+            "content_type": evidence.content_type,
+            "original_name": evidence.original_name,
+            "description": evidence.description,
+        },
+        file_hashes=[evidence.sha256],
+    )
