@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from casework import events
+from casework.deadlines import deadline_retry
+from casework.exceptions import Conflict
 from casework.models import (
     AuditEvent,
     CalendarDay,
@@ -163,11 +165,24 @@ class DeadlineEntryInline(admin.TabularInline):
         return False
 
 
+class FailingFilter(admin.SimpleListFilter):
+    """What the sweep gave up on: the deadline itself or one of its reminders."""
+
+    title = _("failing")
+    parameter_name = "failing"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Failing"))]
+
+    def queryset(self, request, queryset):
+        return queryset.failing() if self.value() == "yes" else queryset
+
+
 class DeadlineReminderInline(admin.TabularInline):
     model = DeadlineReminder
     extra = 0
     can_delete = False
-    readonly_fields = ("offset", "remind_on", "fired_at", "cancelled")
+    readonly_fields = ("offset", "remind_on", "fired_at", "cancelled", "attempts", "failing")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
@@ -185,10 +200,25 @@ class DeadlineAdmin(ReadOnlyAdmin):
         "provisional",
         "jurisdiction",
     )
-    list_filter = ("status", "kind", "provisional", "party_facing")
+    list_filter = (FailingFilter, "status", "kind", "provisional", "party_facing")
     search_fields = ("=subject_id", "party")
     date_hierarchy = "due_date"
     inlines = [DeadlineEntryInline, DeadlineReminderInline]
+    readonly_fields = ("attempts", "last_error")
+    actions = ["retry"]
+
+    @admin.action(description=_("Hand back to the sweep (retry what failed)"))
+    def retry(self, request, queryset):
+        retried = 0
+        for deadline in queryset.failing():
+            try:
+                deadline_retry(deadline=deadline, actor=request.user)
+            except Conflict:
+                continue  # retried meanwhile by someone else
+            retried += 1
+        self.message_user(
+            request, _("%(n)d deadline(s) handed back to the sweep.") % {"n": retried}
+        )
 
 
 @admin.register(DeadlineEntry)

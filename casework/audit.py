@@ -128,11 +128,18 @@ def audit_record(
             f"audit action {action!r} is not declared: add it with audit.event_kind "
             "in the events module of the app that owns it"
         )
+    # The system names why it acted (a deadline, a rule); a person's reason is the payload.
+    cause = getattr(actor, "cause", None)
+    if cause:
+        payload = {**(payload or {}), "cause": cause}
+        rule_versions = {**actor.rule_versions, **(rule_versions or {})}
     if obj is not None:
         object_type = object_type or object_label(obj)
         object_id = object_id or str(obj.pk)
     actor_id = actor.pk if actor is not None and actor.pk else None
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint is taken: an audit failure fails the
+    # whole act, which is what it must do (and two statements fewer per event).
+    with transaction.atomic(savepoint=False):
         head = AuditHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,

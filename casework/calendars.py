@@ -60,17 +60,16 @@ class CalendarLoaded:
     changed: list = field(default_factory=list)  # DeadlineEntry rows whose due date moved
 
 
-def calendar_load(
+def calendar_days_replace(
     *, rows: list[CalendarRow], jurisdiction=None, actor=None, sha256: str = ""
 ) -> CalendarLoaded:
-    """Replace the calendar days of the years the rows cover, then recompute.
+    """Replace the calendar days of the years the rows cover (audited).
 
     National rows (``jurisdiction`` None) make those years official; a
-    jurisdiction's rows override the national ones there and below. Open
-    provisional deadlines touching those years are recomputed afterwards.
+    jurisdiction's rows override the national ones there and below. What this
+    means for open deadlines is ``casework.deadlines.calendar_load``'s business.
     """
     from casework import clock, events
-    from casework.deadlines import deadlines_recompute_provisional
     from casework.models import CalendarDay, CalendarYear
 
     years = sorted({row.date.year for row in rows})
@@ -99,10 +98,6 @@ def calendar_load(
             days=len(rows),
             sha256=sha256,
         )
-    changed = deadlines_recompute_provisional(actor=actor, years=set(years))
     return CalendarLoaded(
-        years=years,
-        days=len(rows),
-        jurisdiction=jurisdiction.code if jurisdiction else "national",
-        changed=changed,
+        years=years, days=len(rows), jurisdiction=jurisdiction.code if jurisdiction else "national"
     )

@@ -2,23 +2,35 @@
 
 Every period comes from the rule table (``PeriodRule``), in the version in force
 on the date of the procedural act, and is counted on the jurisdiction's calendar
-(``casework.calendars``). The sweep fires a deadline once its due date has
-passed (the whole due day belongs to whoever must act) by calling the handler
-registered for its kind; it fires each reminder once.
+(``casework.calendars``). A due date fixed by an officer (a rectification
+order's) is checked against the rule's length, read as the maximum. The sweep
+fires a deadline once its due date has passed (the whole due day belongs to
+whoever must act) by calling the handler registered for its kind, acting as the
+system (``deadline_actor``); it fires each reminder once. A deadline or reminder
+whose handler keeps failing is retried on every tick until
+``CASEWORK_SWEEP_MAX_ATTEMPTS`` attempts, then marked failing for an
+administrator to see (``Deadline.objects.failing()``) and retry.
+
+Loading official calendar data lives here too (``calendar_load``), because it
+recomputes the provisional deadlines; ``casework.calendars`` knows nothing of
+deadlines.
 """
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework import audit, clock, events
 from casework.actors import SystemActor
-from casework.calendars import work_calendar_for
+from casework.calendar_files import CalendarRow
+from casework.calendars import CalendarLoaded, calendar_days_replace, work_calendar_for
 from casework.exceptions import Conflict, Invalid
 from casework.models import (
     Deadline,
@@ -27,7 +39,7 @@ from casework.models import (
     Jurisdiction,
     PeriodRule,
 )
-from casework.sweeps import sweep_handler
+from casework.sweeps import due_rows_process, sweep_handler
 from casework.workdays import (
     WORKING_DAYS,
     deadline_compute,
@@ -143,13 +155,22 @@ def deadline_open(
     enterprise=None,
     party: str = "",
     actor=None,
+    due_date: datetime.date | None = None,
 ) -> Deadline:
-    """Open the legal clock ``kind`` for ``subject``, running from ``start_event``."""
+    """Open the legal clock ``kind`` for ``subject``, running from ``start_event``.
+
+    Without ``due_date`` the due date is computed from the rule's length. With it,
+    the date is the one an officer fixed: it must fall after the start and no
+    later than the rule's length allows (Invalid names ``due_date`` otherwise),
+    and it is never recomputed.
+    """
     start_date = timezone.localdate(started_at)
     rule = rule_in_force(code=kind, on=start_date, jurisdiction=jurisdiction)
     computed = period_compute(
         jurisdiction=jurisdiction, start=start_date, length=rule.length, unit=rule.unit
     )
+    if due_date is not None:
+        computed = _fixed_due(computed, start=start_date, due_date=due_date)
     with transaction.atomic():
         deadline = Deadline.objects.create(
             kind=kind,
@@ -166,6 +187,7 @@ def deadline_open(
             length=rule.length,
             unit=rule.unit,
             due_date=computed.due,
+            due_fixed=due_date is not None,
             provisional=computed.provisional,
             party_facing=rule.party_facing,
             explanation_zh=computed.explanation_zh,
@@ -187,9 +209,58 @@ def deadline_open(
     return deadline
 
 
-def _locked_open(deadline: Deadline) -> Deadline:
+def _explanation(computed: Computed) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return computed.explanation_zh if language.startswith("zh") else computed.explanation_en
+
+
+def _fixed_due(maximum: Computed, *, start: datetime.date, due_date: datetime.date) -> Computed:
+    """A due date fixed by an officer, checked against the period's maximum and explained."""
+    if due_date <= start:
+        raise Invalid(
+            {
+                "due_date": [
+                    _("The due date must be after %(start)s, the day the period starts from.")
+                    % {"start": start.isoformat()}
+                ]
+            }
+        )
+    if due_date > maximum.due:
+        raise Invalid(
+            {
+                "due_date": [
+                    _("The due date may be %(max)s at the latest (%(rule)s).")
+                    % {"max": maximum.due.isoformat(), "rule": _explanation(maximum)}
+                ]
+            }
+        )
+    return dataclasses.replace(
+        maximum,
+        due=due_date,
+        provisional=False,
+        explanation_zh=(
+            f"期限由执法人员确定为 {due_date.isoformat()}，"
+            f"不晚于法定最长期限 {maximum.due.isoformat()}（{maximum.explanation_zh}）"
+        ),
+        explanation_en=(
+            f"Due date fixed by the officer as {due_date.isoformat()}, within the longest "
+            f"period allowed, {maximum.due.isoformat()} ({maximum.explanation_en})"
+        ),
+    )
+
+
+def deadlines_for(*, subject: models.Model, status: str | None = None) -> models.QuerySet:
+    """The legal clocks of ``subject`` (all, or those in ``status``), soonest due first."""
+    found = Deadline.objects.filter(
+        subject_type=audit.object_label(subject), subject_id=str(subject.pk)
+    )
+    return found.filter(status=status) if status else found
+
+
+def _locked_open(deadline: Deadline, *, failing_too: bool = False) -> Deadline:
     locked = Deadline.objects.select_for_update().select_related("jurisdiction").get(pk=deadline.pk)
-    if locked.status != Deadline.Status.OPEN:
+    allowed = (Deadline.Status.OPEN, Deadline.Status.FAILING) if failing_too else ("open",)
+    if locked.status not in allowed:
         raise Conflict(
             _("The deadline is %(status)s.") % {"status": locked.get_status_display()},
             state=locked.status,
@@ -242,14 +313,14 @@ def deadline_close(*, deadline: Deadline, status: str, actor=None, reason: str =
     if status not in (Deadline.Status.MET, Deadline.Status.CANCELLED):
         raise Invalid({"status": [_("A deadline is closed as met or cancelled.")]})
     with transaction.atomic():
-        locked = _locked_open(deadline)
+        # The act was done although the clock's handler failed: it may still close.
+        locked = _locked_open(deadline, failing_too=True)
+        source = locked.status
         locked.status, locked.closed_at = status, clock.now()
         locked.version += 1
         locked.save(update_fields=["status", "closed_at", "version"])
         locked.reminders.filter(fired_at__isnull=True).update(cancelled=True)
-        events.deadline_closed(
-            deadline=locked, actor=actor, source=Deadline.Status.OPEN, reason=reason
-        )
+        events.deadline_closed(deadline=locked, actor=actor, source=source, reason=reason)
     return locked
 
 
@@ -357,7 +428,7 @@ def deadlines_recompute_provisional(*, actor=None, years: set[int] | None = None
         with transaction.atomic():
             locked = Deadline.objects.select_for_update().select_related("jurisdiction", "rule")
             locked = locked.filter(pk=deadline_id, status=Deadline.Status.OPEN).first()
-            if locked is None or locked.suspended_on is not None:
+            if locked is None or locked.suspended_on is not None or locked.due_fixed:
                 continue
             computed = period_compute(
                 jurisdiction=locked.jurisdiction,
@@ -414,75 +485,114 @@ def deadlines_recompute_provisional(*, actor=None, years: set[int] | None = None
     return changed
 
 
+# -- official calendar data ----------------------------------------------------------
+
+
+def calendar_load(
+    *, rows: list[CalendarRow], jurisdiction=None, actor=None, sha256: str = ""
+) -> CalendarLoaded:
+    """Replace the calendar days of the years the rows cover, then recompute.
+
+    Open provisional deadlines touching those years are recomputed afterwards;
+    the result lists the ledger entries of those whose due date moved.
+    """
+    loaded = calendar_days_replace(rows=rows, jurisdiction=jurisdiction, actor=actor, sha256=sha256)
+    loaded.changed = deadlines_recompute_provisional(actor=actor, years=set(loaded.years))
+    return loaded
+
+
 # -- the sweep ---------------------------------------------------------------------------
 
 
+def max_attempts() -> int:
+    """How often a failing deadline or reminder is tried before it is left to an administrator."""
+    return settings.CASEWORK_SWEEP_MAX_ATTEMPTS
+
+
 def _fire_one(deadline: Deadline, now: datetime.datetime) -> None:
+    actor = deadline_actor(deadline)
     handler = _fire_handlers.get(deadline.kind)
     if handler is not None:
         handler(deadline, now)
     deadline.status, deadline.fired_at, deadline.closed_at = Deadline.Status.MISSED, now, now
     deadline.version += 1
     deadline.save(update_fields=["status", "fired_at", "closed_at", "version"])
-    deadline.reminders.filter(fired_at__isnull=True).update(cancelled=True)
-    events.deadline_fired(deadline=deadline, actor=deadline_actor(deadline), now=now)
+    # Its reminders' days came before its due day, so none is pending in the usual
+    # case; one that is (a failing one) is cancelled by the reminder sweep.
+    events.deadline_fired(deadline=deadline, actor=actor, now=now)
 
 
 def _remind_one(reminder: DeadlineReminder, now: datetime.datetime) -> None:
-    handler = _reminder_handlers.get(reminder.deadline.kind)
+    deadline = reminder.deadline
+    if deadline.status != Deadline.Status.OPEN:
+        # Closed or fired meanwhile: nothing to remind of; the index forgets the row.
+        DeadlineReminder.objects.filter(pk=reminder.pk).update(cancelled=True)
+        return
+    handler = _reminder_handlers.get(deadline.kind)
     if handler is not None:
-        handler(reminder.deadline, now)
-    reminder.fired_at = now
-    reminder.save(update_fields=["fired_at"])
+        handler(deadline, now)
+    DeadlineReminder.objects.filter(pk=reminder.pk).update(fired_at=now)
     events.reminder_fired(
-        reminder=reminder,
-        actor=deadline_actor(reminder.deadline),
-        now=now,
-        due_date=reminder.deadline.due_date,
+        reminder=reminder, actor=deadline_actor(deadline), now=now, due_date=deadline.due_date
     )
 
 
-def _sweep(
-    *,
-    pending: Callable[[set], models.QuerySet],
-    act: Callable[[models.Model, datetime.datetime], None],
-    on_failure: Callable[[models.Model, Exception], None],
-    now: datetime.datetime,
-) -> int:
-    """Act on each pending row once, one short transaction per row.
-
-    ``FOR UPDATE SKIP LOCKED`` lets concurrent sweeps share the work without
-    waiting; one row per transaction keeps the audit head (the last lock every
-    writer takes) from being held while another row lock is awaited, which is
-    what makes concurrent sweeps and services deadlock-free.
-    """
-    done, failed = 0, set()
-    while True:
-        with transaction.atomic():
-            row = pending(failed).select_for_update(skip_locked=True, of=("self",)).first()
-            if row is None:
-                return done
-            try:
-                with transaction.atomic():
-                    act(row, now)
-                done += 1
-            except Exception as exc:  # recorded, retried on the next tick
-                logger.exception("sweep: %s %s failed", type(row).__name__, row.pk)
-                failed.add(row.pk)
-                on_failure(row, exc)
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _record_failure(deadline: Deadline, exc: Exception) -> None:
-    Deadline.objects.filter(pk=deadline.pk).update(
-        attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"
-    )
+def _deadline_failed(deadline: Deadline, exc: Exception, now: datetime.datetime) -> None:
+    """Count the failed attempt; at the limit, mark the deadline failing (audited)."""
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().filter(
+            pk=deadline.pk, status=Deadline.Status.OPEN
+        )
+        locked = locked.first()
+        if locked is None:
+            return  # another sweep fired it meanwhile
+        locked.attempts += 1
+        locked.last_error = _error(exc)
+        fields = ["attempts", "last_error"]
+        if locked.attempts >= max_attempts():
+            locked.status, locked.version = Deadline.Status.FAILING, locked.version + 1
+            fields += ["status", "version"]
+        locked.save(update_fields=fields)
+        if locked.status == Deadline.Status.FAILING:
+            events.deadline_failing(
+                deadline=locked,
+                actor=deadline_actor(locked),
+                attempts=locked.attempts,
+                error=locked.last_error,
+                now=now,
+            )
+
+
+def _reminder_failed(reminder: DeadlineReminder, exc: Exception, now: datetime.datetime) -> None:
+    """Count the failed attempt; at the limit, mark the reminder failing (audited)."""
+    with transaction.atomic():
+        locked = DeadlineReminder.objects.select_for_update(of=("self",)).select_related("deadline")
+        locked = locked.filter(pk=reminder.pk, fired_at__isnull=True, failing=False).first()
+        if locked is None:
+            return
+        locked.attempts += 1
+        locked.last_error = _error(exc)
+        locked.failing = locked.attempts >= max_attempts()
+        locked.save(update_fields=["attempts", "last_error", "failing"])
+        if locked.failing:
+            events.reminder_failing(
+                reminder=locked,
+                actor=deadline_actor(locked.deadline),
+                attempts=locked.attempts,
+                error=locked.last_error,
+                now=now,
+            )
 
 
 @sweep_handler("deadlines")
 def deadlines_fire_due(now: datetime.datetime) -> int:
     """Fire every open, running deadline whose due date is before today; return the count."""
     today = timezone.localdate(now)
-    return _sweep(
+    return due_rows_process(
         pending=lambda failed: (
             Deadline.objects.filter(
                 status=Deadline.Status.OPEN, due_date__lt=today, suspended_on__isnull=True
@@ -491,7 +601,7 @@ def deadlines_fire_due(now: datetime.datetime) -> int:
             .order_by("due_date", "pk")
         ),
         act=_fire_one,
-        on_failure=_record_failure,
+        on_failure=_deadline_failed,
         now=now,
     )
 
@@ -500,19 +610,35 @@ def deadlines_fire_due(now: datetime.datetime) -> int:
 def reminders_fire_due(now: datetime.datetime) -> int:
     """Fire every pending reminder whose day has come; each fires once."""
     today = timezone.localdate(now)
-    return _sweep(
+    return due_rows_process(
         pending=lambda failed: (
             DeadlineReminder.objects.select_related("deadline")
-            .filter(
-                fired_at__isnull=True,
-                cancelled=False,
-                remind_on__lte=today,
-                deadline__status=Deadline.Status.OPEN,
-            )
+            .filter(fired_at__isnull=True, cancelled=False, failing=False, remind_on__lte=today)
             .exclude(pk__in=failed)
             .order_by("remind_on", "pk")
         ),
         act=_remind_one,
-        on_failure=lambda reminder, exc: None,
+        on_failure=_reminder_failed,
         now=now,
     )
+
+
+def deadline_retry(*, deadline: Deadline, actor) -> Deadline:
+    """Hand a failing deadline and its failing reminders back to the sweep (an admin's act)."""
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        reminders = locked.reminders.filter(failing=True)
+        if locked.status != Deadline.Status.FAILING and not reminders.exists():
+            raise Conflict(
+                _("Nothing of this deadline is failing."),
+                state=locked.status,
+                version=locked.version,
+            )
+        source = locked.status
+        if source == Deadline.Status.FAILING:
+            locked.status, locked.attempts = Deadline.Status.OPEN, 0
+            locked.version += 1
+            locked.save(update_fields=["status", "attempts", "version"])
+        reminders.update(failing=False, attempts=0)
+        events.deadline_retried(deadline=locked, actor=actor, source=source)
+    return locked

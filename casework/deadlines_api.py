@@ -1,6 +1,7 @@
 """REST endpoints of the legal clock: compute a period, list deadlines and their changes."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.deadlines import period_compute
-from casework.models import Deadline, DeadlineEntry, Jurisdiction
+from casework.models import Deadline, DeadlineEntry, DeadlineReminder, Jurisdiction
 from casework.workdays import UNITS, PeriodError
 
 
@@ -86,6 +87,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction_id", read_only=True)
     enterprise = serializers.CharField(source="enterprise.uscc", default=None, read_only=True)
     rule_effective_from = serializers.DateField(source="rule.effective_from", read_only=True)
+    failing = serializers.SerializerMethodField(
+        help_text="The sweep gave up on it or on one of its reminders; an administrator retries."
+    )
 
     class Meta:
         model = Deadline
@@ -104,8 +108,10 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "length",
             "unit",
             "due_date",
+            "due_fixed",
             "printed_due_date",
             "status",
+            "failing",
             "provisional",
             "party_facing",
             "explanation_zh",
@@ -115,6 +121,11 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+
+    def get_failing(self, deadline) -> bool:
+        return deadline.status == Deadline.Status.FAILING or bool(
+            getattr(deadline, "failing_reminder", False)
+        )
 
 
 class DeadlineEntrySerializer(serializers.ModelSerializer):
@@ -140,11 +151,20 @@ class DeadlineEntrySerializer(serializers.ModelSerializer):
 class DeadlineFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    status = django_filters.ChoiceFilter(choices=Deadline.Status.choices)
+    status = django_filters.ChoiceFilter(
+        choices=Deadline.Status.choices,
+        method="filter_status",
+        help_text="`failing`: the sweep gave up on the deadline or on one of its reminders.",
+    )
 
     class Meta:
         model = Deadline
         fields = ["kind", "status", "provisional", "due_before", "due_after"]
+
+    def filter_status(self, queryset, name, value):
+        if value == Deadline.Status.FAILING:
+            return queryset.failing()
+        return queryset.filter(status=value)
 
 
 class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):
@@ -154,8 +174,11 @@ class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = DeadlineFilter
 
     def get_queryset(self):
-        deadlines = Deadline.objects.visible_to(self.request.user).select_related(
-            "enterprise", "rule"
+        failing_reminder = DeadlineReminder.objects.filter(deadline=OuterRef("pk"), failing=True)
+        deadlines = (
+            Deadline.objects.visible_to(self.request.user)
+            .select_related("enterprise", "rule")
+            .annotate(failing_reminder=Exists(failing_reminder))
         )
         if self.action == "list" and "status" not in self.request.query_params:
             deadlines = deadlines.filter(status=Deadline.Status.OPEN)

@@ -29,6 +29,7 @@ DEADLINE_RESUMED = event_kind("deadline_resumed", _("Legal clock resumed"))
 DEADLINE_RECOMPUTED = event_kind("deadline_recomputed", _("Legal clock recomputed"))
 DEADLINE_FIRED = event_kind("deadline_fired", _("Legal clock expired"))
 DEADLINE_FAILING = event_kind("deadline_failing", _("Legal clock could not be handled"))
+DEADLINE_RETRIED = event_kind("deadline_retried", _("Legal clock handed back to the sweep"))
 REMINDER_FIRED = event_kind("reminder_fired", _("Reminder of a legal clock"))
 REMINDER_FAILING = event_kind("reminder_failing", _("Reminder could not be sent"))
 CALENDAR_LOADED = event_kind("calendar_loaded", _("Calendar loaded"))
@@ -161,6 +162,16 @@ def deadline_failing(
     )
 
 
+def deadline_retried(*, deadline: Deadline, actor, source: str) -> AuditEvent:
+    return audit_record(
+        action=DEADLINE_RETRIED.action,
+        actor=actor,
+        obj=deadline,
+        source_state=source,
+        target_state=deadline.status,
+    )
+
+
 def reminder_fired(
     *, reminder: DeadlineReminder, actor, now: datetime.datetime, due_date: datetime.date
 ) -> AuditEvent:
@@ -168,8 +179,7 @@ def reminder_fired(
         action=REMINDER_FIRED.action,
         actor=actor,
         occurred_at=now,
-        object_type="casework.deadline",
-        object_id=str(reminder.deadline_id),
+        obj=reminder.deadline,
         payload={"offset": reminder.offset, "remind_on": reminder.remind_on, "due_date": due_date},
     )
 
@@ -181,8 +191,7 @@ def reminder_failing(
         action=REMINDER_FAILING.action,
         actor=actor,
         occurred_at=now,
-        object_type="casework.deadline",
-        object_id=str(reminder.deadline_id),
+        obj=reminder.deadline,
         payload={"offset": reminder.offset, "attempts": attempts, "error": error},
     )
 

@@ -359,6 +359,15 @@ class PeriodRule(models.Model):
         return f"{self.code} {self.length} {self.unit} ({self.effective_from})"
 
 
+class DeadlineQuerySet(VisibleQuerySet):
+    def failing(self):
+        """Deadlines the sweep gave up on, or whose reminder it gave up on."""
+        return self.filter(
+            models.Q(status=Deadline.Status.FAILING)
+            | models.Q(pk__in=DeadlineReminder.objects.filter(failing=True).values("deadline_id"))
+        )
+
+
 class Deadline(models.Model):
     """A legal clock: one period running from one event, for one subject."""
 
@@ -367,6 +376,8 @@ class Deadline(models.Model):
         MET = "met", _("Met")
         MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
+        # Due, but its handler kept failing: no longer retried until an administrator does.
+        FAILING = "failing", _("Failing")
 
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     rule = models.ForeignKey(
@@ -393,6 +404,11 @@ class Deadline(models.Model):
     length = models.PositiveIntegerField(_("length"))
     unit = models.CharField(_("unit"), max_length=20, choices=PeriodRule.Unit.choices)
     due_date = models.DateField(_("due date"))
+    due_fixed = models.BooleanField(
+        _("due date fixed by an officer"),
+        default=False,
+        help_text=_("Chosen within the rule's longest period; never recomputed."),
+    )
     printed_due_date = models.DateField(
         _("due date printed on a served document"), null=True, blank=True
     )
@@ -412,7 +428,7 @@ class Deadline(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0)
 
     visibility = ("jurisdiction__path", "enterprise_id")
-    objects = VisibleQuerySet.as_manager()
+    objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deadline")
@@ -476,6 +492,10 @@ class DeadlineReminder(models.Model):
     fired_at = models.DateTimeField(_("fired at"), null=True, blank=True)
     # Set when the deadline closes first, so the sweep's index forgets the row.
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # Set when the attempts reach the limit: no longer retried until an administrator does.
+    failing = models.BooleanField(_("failing"), default=False)
 
     class Meta:
         verbose_name = _("deadline reminder")
@@ -486,7 +506,7 @@ class DeadlineReminder(models.Model):
         indexes = [
             models.Index(
                 fields=["remind_on", "id"],
-                condition=models.Q(fired_at__isnull=True, cancelled=False),
+                condition=models.Q(fired_at__isnull=True, cancelled=False, failing=False),
                 name="reminder_pending_order",
             )
         ]

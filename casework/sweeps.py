@@ -1,15 +1,21 @@
 """The periodic sweep (`tick`): Viewflow's due timers plus registered handlers.
 
-Later modules register handlers (the legal clock, reminders, the outbox). Each
-handler takes ``now`` and must be idempotent: running the sweep twice, or twice
-at once, must not do anything twice. A handler that raises is logged and the
-others still run; it is retried on the next tick.
+Apps register handlers (the legal clock, reminders, the outbox) with
+``sweep_handler``, in modules their ``AppConfig.ready()`` imports. Each handler
+takes ``now`` and must be idempotent: running the sweep twice, or twice at once,
+must not do anything twice. A handler that raises is logged and the others still
+run; it is retried on the next tick.
+
+``due_rows_process`` is how a handler works through its due rows: each row is
+claimed with ``FOR UPDATE SKIP LOCKED`` and acted on in a transaction of its own.
 """
 
 import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.db import models, transaction
 
 from casework import clock
 
@@ -30,6 +36,46 @@ def sweep_handler(name: str) -> Callable[[SweepHandler], SweepHandler]:
     return decorate
 
 
+def sweep_handlers() -> dict[str, SweepHandler]:
+    return dict(_handlers)
+
+
+def due_rows_process(
+    *,
+    pending: Callable[[set], models.QuerySet],
+    act: Callable[[models.Model, datetime.datetime], None],
+    on_failure: Callable[[models.Model, Exception, datetime.datetime], None],
+    now: datetime.datetime,
+) -> int:
+    """Act on each row of ``pending(failed_pks)`` once, one short transaction per row.
+
+    ``FOR UPDATE SKIP LOCKED`` lets concurrent sweeps share the work without
+    waiting; one row per transaction keeps the audit head (the last lock every
+    writer takes) from being held while another row lock is awaited, which is
+    what makes concurrent sweeps and services deadlock-free. When ``act`` raises,
+    its whole transaction is rolled back (nothing half-done), ``on_failure``
+    records the failure in a transaction of its own, and the row is left for the
+    next tick; ``pending`` must exclude the failed keys it is given. Returns how
+    many rows were acted on.
+    """
+    done, failed = 0, set()
+    while True:
+        claimed = None
+        try:
+            with transaction.atomic():
+                claimed = pending(failed).select_for_update(skip_locked=True, of=("self",)).first()
+                if claimed is None:
+                    return done
+                act(claimed, now)
+            done += 1
+        except Exception as exc:  # recorded on the row, retried on the next tick
+            if claimed is None:
+                raise  # the claim itself failed: nothing to record it on
+            logger.exception("sweep: %s %s failed", type(claimed).__name__, claimed.pk)
+            failed.add(claimed.pk)
+            on_failure(claimed, exc, now)
+
+
 @dataclass
 class TickResult:
     now: datetime.datetime
@@ -38,7 +84,7 @@ class TickResult:
 
 
 @sweep_handler("viewflow_timers")
-def fire_viewflow_timers(now: datetime.datetime) -> int:
+def viewflow_timers_fire(now: datetime.datetime) -> int:
     # Viewflow's own sweep; its timers read the real time (they route work,
     # they never carry a legal deadline).
     from viewflow.workflow.timers import fire_due_start_timers, fire_due_timers

@@ -216,6 +216,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("CASEWORK_TICK_SECONDS", "60")),
     },
 }
+# A deadline or reminder whose handler fails this many times is no longer retried:
+# it is marked failing for an administrator (admin filter, /api/v1/deadlines/?status=failing).
+CASEWORK_SWEEP_MAX_ATTEMPTS = int(os.environ.get("CASEWORK_SWEEP_MAX_ATTEMPTS", "5"))
 
 # Mail and SMS: console plus a local outbox folder unless configured.
 EMAIL_BACKEND = os.environ.get(

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from casework.audit import audit_verify
 from casework.calendar_files import CalendarRow
-from casework.calendars import calendar_load
 from casework.deadlines import (
     _fire_handlers,
     _reminder_handlers,
+    calendar_load,
     deadline_close,
     deadline_extend,
     deadline_handler,

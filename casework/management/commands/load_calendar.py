@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.calendar_files import CalendarFileError, calendar_file_read
-from casework.calendars import calendar_load
+from casework.deadlines import calendar_load
 from casework.models import Jurisdiction
 
 
