@@ -58,14 +58,14 @@ LOAD_DEADLINES = """
 INSERT INTO casework_deadline (
     id, kind, rule_id, legal_basis, jurisdiction_id, enterprise_id,
     subject_type, subject_id, party, start_event, started_at, start_date,
-    length, unit, due_date, printed_due_date, status, provisional, party_facing,
+    length, unit, due_date, due_fixed, printed_due_date, status, provisional, party_facing,
     explanation_zh, explanation_en, suspended_on, fired_at, closed_at,
     attempts, last_error, created_at, version
 )
 SELECT g, r.code, r.id, r.legal_basis, %(jurisdiction)s, e.id,
        'casework.enterprise', e.id::text, e.name, 'served',
        (d.due - 7 + time '10:00') AT TIME ZONE %(tz)s, d.due - 7,
-       r.length, r.unit, d.due, NULL, 'open', false, r.party_facing,
+       r.length, r.unit, d.due, false, NULL, 'open', false, r.party_facing,
        %(zh)s, %(en)s, NULL, NULL, NULL,
        0, '', %(now)s, 0
 FROM generate_series(1, %(n)s) AS g
@@ -82,8 +82,10 @@ JOIN casework_enterprise AS e ON e.id = (%(enterprises)s::bigint[])[1 + mod(g, %
 
 # One reminder per deadline, the day before it is due; those of due rows have fired.
 LOAD_REMINDERS = """
-INSERT INTO casework_deadlinereminder (deadline_id, "offset", remind_on, fired_at, cancelled)
-SELECT id, 1, due_date - 1, CASE WHEN due_date < %(today)s THEN %(now)s END, false
+INSERT INTO casework_deadlinereminder (
+    deadline_id, "offset", remind_on, fired_at, cancelled, attempts, last_error, failing
+)
+SELECT id, 1, due_date - 1, CASE WHEN due_date < %(today)s THEN %(now)s END, false, 0, '', false
 FROM casework_deadline
 """
 

@@ -612,8 +612,9 @@ def reminders_fire_due(now: datetime.datetime) -> int:
     today = timezone.localdate(now)
     return due_rows_process(
         pending=lambda failed: (
-            DeadlineReminder.objects.select_related("deadline")
-            .filter(fired_at__isnull=True, cancelled=False, failing=False, remind_on__lte=today)
+            DeadlineReminder.objects.filter(
+                fired_at__isnull=True, cancelled=False, failing=False, remind_on__lte=today
+            )
             .exclude(pk__in=failed)
             .order_by("remind_on", "pk")
         ),
