@@ -76,6 +76,14 @@ def reminder_handler(kind: str) -> Callable[[DeadlineHandler], DeadlineHandler]:
     return decorate
 
 
+def deadline_handlers() -> dict[str, DeadlineHandler]:
+    return dict(_fire_handlers)
+
+
+def reminder_handlers() -> dict[str, DeadlineHandler]:
+    return dict(_reminder_handlers)
+
+
 # -- rules and computation ---------------------------------------------------------
 
 

@@ -28,7 +28,9 @@ def _broker() -> str:
     url = settings.CELERY_BROKER_URL
     if not url:
         return "eager"
-    from config.celery import app
+    # The project's Celery app (``config/__init__.py`` makes it current); the spine
+    # does not import the configuration above it.
+    from celery import current_app as app
 
     try:
         with app.connection_for_write(url=url) as conn:

@@ -156,3 +156,8 @@ def seed_registers() -> int:
     ):
         Trainer.objects.get_or_create(enterprise=enterprise, id_number=people[trainer], job=job)
     return created
+
+
+def demo_build() -> int:
+    """The registers' part of ``seed_demo`` (after the spine's enterprises)."""
+    return seed_registers()
