@@ -17,7 +17,12 @@ from django.conf import settings
 from django.db import connection
 
 from casework.audit import event_kind
-from tests.factories import make_enterprise, make_user
+from tests.factories import (
+    make_enterprise,
+    make_inspection,
+    make_started_inspection,
+    make_user,
+)
 
 # The audit chain's own tests write events of this kind (a plain label: no translation).
 event_kind("test", "A test event")
@@ -127,3 +132,22 @@ def officers(db):
 @pytest.fixture
 def supervisor(db):
     return make_user(role="supervisor", jurisdiction="450103")
+
+
+@pytest.fixture
+def planned(enterprise, officers):
+    """An inspection of ``enterprise`` planned for today by ``officers``."""
+    return make_inspection(enterprise=enterprise, officers=officers)
+
+
+@pytest.fixture
+def started(enterprise, officers):
+    """The same inspection, started (in progress)."""
+    return make_started_inspection(enterprise=enterprise, officers=officers)
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(settings, tmp_path):
+    """Evidence files of a test go to its own folder, never to var/."""
+    settings.CASEWORK_EVIDENCE_DIR = tmp_path / "evidence"
+    return settings.CASEWORK_EVIDENCE_DIR

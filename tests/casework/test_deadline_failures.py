@@ -14,15 +14,10 @@ from casework.deadlines import (
 from casework.models import AuditEvent, Deadline, DeadlineReminder, PeriodRule
 from casework.sweeps import tick_run
 from tests.casework.test_deadlines import at, open_clock
-from tests.factories import client_for, make_inspection, make_user
+from tests.factories import client_for, make_user
 
 D = datetime.date
 LATER = at(D(2026, 4, 1))
-
-
-@pytest.fixture
-def inspection(enterprise, officers):
-    return make_inspection(enterprise=enterprise, officers=officers)
 
 
 @pytest.fixture

@@ -19,11 +19,6 @@ from tests.factories import make_inspection
 D = datetime.date
 
 
-@pytest.fixture
-def inspection(enterprise, officers):
-    return make_inspection(enterprise=enterprise, officers=officers)
-
-
 def test_a_due_date_fixed_within_the_longest_period_is_kept_and_explained(inspection):
     # given: served on Monday 2 March 2026; the longest rectification period is 60 working days
     longest = period_compute(

@@ -23,18 +23,12 @@ from casework.deadlines import (
 from casework.exceptions import Conflict, Invalid
 from casework.models import AuditEvent, Deadline, DeadlineEntry, Jurisdiction, PeriodRule
 from casework.sweeps import tick_run
-from tests.factories import make_inspection
 
 D = datetime.date
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-@pytest.fixture
-def inspection(enterprise, officers):
-    return make_inspection(enterprise=enterprise, officers=officers)
 
 
 def open_clock(inspection, kind, day, **extra):

@@ -32,12 +32,6 @@ PDF = (
 )
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path):
-    settings.CASEWORK_EVIDENCE_DIR = tmp_path / "evidence"
-    return settings.CASEWORK_EVIDENCE_DIR
-
-
 def stored_files(directory) -> list:
     return sorted(p for p in directory.rglob("*") if p.is_file()) if directory.exists() else []
 
@@ -72,11 +66,6 @@ def download(user, evidence_id):
 
 def nothing_written() -> tuple[int, int]:
     return Evidence.objects.count(), AuditEvent.objects.count()
-
-
-@pytest.fixture
-def inspection(enterprise, officers) -> Inspection:
-    return make_started_inspection(enterprise=enterprise, officers=officers)
 
 
 # --- storing ----------------------------------------------------------------------------

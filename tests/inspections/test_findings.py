@@ -9,11 +9,11 @@ from casework.audit import audit_verify
 from casework.models import AuditEvent
 from inspections.models import Finding, Inspection, _all_findings_disposed
 from inspections.services import worker_check_record
-from registry.models import Trainer
 from tests.factories import (
     client_for,
     make_enterprise,
     make_started_inspection,
+    make_trainer,
     make_user,
     make_worker,
     valid_id_number,
@@ -38,7 +38,9 @@ def inspection_transition(user, inspection, name, **body):
 
 @pytest.fixture
 def inspection(enterprise, officers):
-    Trainer.objects.create(enterprise=enterprise, id_number=valid_id_number(901), job=JOB)
+    # A designated trainer is one of the enterprise's registered workers.
+    trainer = make_worker(enterprise=enterprise, id_number=valid_id_number(901), job=JOB)
+    make_trainer(enterprise=enterprise, id_number=trainer.id_number, job=JOB)
     return make_started_inspection(enterprise=enterprise, officers=officers)
 
 

@@ -13,12 +13,13 @@ from casework.identifiers import mask_id_number
 from casework.models import AuditEvent
 from inspections.models import Finding, WorkerCheck
 from inspections.services import worker_check_record
-from registry.models import Trainer, Worker
+from registry.models import Worker
 from tests.factories import (
     client_for,
     make_enterprise,
     make_inspection,
     make_started_inspection,
+    make_trainer,
     make_training,
     make_user,
     make_worker,
@@ -35,7 +36,9 @@ def checks_url(inspection) -> str:
 @pytest.fixture
 def plant(enterprise):
     """The enterprise, with a designated internal trainer for the job."""
-    Trainer.objects.create(enterprise=enterprise, id_number=valid_id_number(900), job=JOB)
+    # A designated trainer is one of the enterprise's registered workers.
+    trainer = make_worker(enterprise=enterprise, id_number=valid_id_number(900), job=JOB)
+    make_trainer(enterprise=enterprise, id_number=trainer.id_number, job=JOB)
     return enterprise
 
 

@@ -24,22 +24,6 @@ JOB = "化工操作工"
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "inspections" / "phone"
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path):
-    settings.CASEWORK_EVIDENCE_DIR = tmp_path / "evidence"
-    return settings.CASEWORK_EVIDENCE_DIR
-
-
-@pytest.fixture
-def planned(enterprise, officers):
-    return make_inspection(enterprise=enterprise, officers=officers)
-
-
-@pytest.fixture
-def started(enterprise, officers):
-    return make_started_inspection(enterprise=enterprise, officers=officers)
-
-
 @pytest.fixture
 def untrained(enterprise):
     """A registered worker with no training at all: UNTRAINED."""
