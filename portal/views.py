@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from casework.models import Enterprise
+from casework.timeline import timeline_for
 from inspections.models import Inspection
 
 
@@ -61,4 +62,17 @@ def my_enterprise(request):
         request,
         "portal/my_enterprise.html",
         {"enterprise": enterprise, "inspections": inspections},
+    )
+
+
+@enterprise_user_required
+def inspection_page(request, pk: int):
+    """One inspection of the enterprise, with its timeline (the same selector as the staff page)."""
+    inspection = get_object_or_404(
+        Inspection.objects.visible_to(request.user).prefetch_related("officers"), pk=pk
+    )
+    return render(
+        request,
+        "portal/inspection.html",
+        {"inspection": inspection, "timeline": timeline_for(obj=inspection)},
     )

@@ -1,6 +1,12 @@
 from django.test import Client
 
-from tests.factories import PASSWORD, make_enterprise, make_inspection, make_user
+from tests.factories import (
+    PASSWORD,
+    make_enterprise,
+    make_inspection,
+    make_started_inspection,
+    make_user,
+)
 
 
 def test_portal_login_page_renders(db):
@@ -39,7 +45,7 @@ def test_my_enterprise_shows_only_own_enterprise_and_its_inspections(login, offi
     assert enterprise.name in content
     assert "Neighbour Works" not in content
     assert neighbour.uscc not in content
-    assert f"<td>{own_inspection.pk}</td>" in content
+    assert f'href="/portal/inspections/{own_inspection.pk}/"' in content
     assert content.count("<tr>") == 2  # the header row and the one own inspection
 
 
@@ -66,3 +72,27 @@ def test_anonymous_visitor_is_sent_to_the_portal_login(db):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/portal/login/")
+
+
+def test_an_inspection_page_shows_its_timeline_in_words_to_its_enterprise_only(
+    login, enterprise, officers
+):
+    # given: an inspection of the enterprise, started, and one of a neighbour
+    officers[0].last_name = "张伟"
+    officers[0].save()
+    inspection = make_started_inspection(enterprise=enterprise, officers=officers)
+    neighbours = make_inspection(enterprise=make_enterprise(), officers=officers)
+    client = login(make_user(role="enterprise", enterprise=enterprise), url="/portal/login/")
+
+    # when
+    content = client.get(f"/portal/inspections/{inspection.pk}/").content.decode()
+
+    # then: what happened, who did it (a name, never a username), the state it reached
+    assert "计划现场检查" in content
+    assert "开始检查" in content
+    assert "张伟" in content
+    assert "检查中" in content
+    for officer in officers:
+        assert officer.username not in content
+    assert "transition_performed" not in content and "in_progress" not in content
+    assert client.get(f"/portal/inspections/{neighbours.pk}/").status_code == 404
