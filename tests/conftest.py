@@ -14,7 +14,8 @@ import os
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test import TransactionTestCase
 
 from casework.audit import event_kind
 from tests.factories import (
@@ -26,6 +27,35 @@ from tests.factories import (
 
 # The audit chain's own tests write events of this kind (a plain label: no translation).
 event_kind("test", "A test event")
+
+
+def _flush_retrying_on_deadlock(flush):
+    """Retry a transactional test's flush that PostgreSQL chose as a deadlock's victim.
+
+    In the services lane the Celery worker and beat keep sweeping the test
+    database, so a sweep may hold a row lock on one table while the flush's
+    TRUNCATE holds another: PostgreSQL aborts one of the two. The product
+    never truncates; only the test's teardown does, and trying again is safe
+    (a TRUNCATE that failed changed nothing).
+    """
+
+    def teardown(self):
+        for attempt in range(1, 6):
+            try:
+                return flush(self)
+            except Exception as exc:  # flush wraps the database error in a CommandError
+                deadlock = isinstance(exc.__cause__, OperationalError) and (
+                    "deadlock" in str(exc.__cause__)
+                )
+                if not deadlock or attempt == 5:
+                    raise
+
+    return teardown
+
+
+TransactionTestCase._fixture_teardown = _flush_retrying_on_deadlock(
+    TransactionTestCase._fixture_teardown
+)
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
