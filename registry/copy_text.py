@@ -12,10 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.utils.translation import gettext as _
-from stdnum.cn import ric
-
-from registry.services import PLACE_AND_DAY, Column, Refused, parse_id_number
+from registry.rules import required_reason
+from registry.services import Column, Refused, parse_id_number
 
 CACHE_LIMIT = 50_000  # distinct values per cached column before the cache starts over
 BLOCK_CHARS = 1 << 16  # characters of COPY text handed to the server at a time
@@ -59,7 +57,7 @@ def cell_rule(column: Column) -> tuple[dict[str, str], Callable[[str], str]]:
 
     def blank() -> str:
         if required:
-            raise Refused(_("This column is required."))
+            raise Refused(required_reason())
         return default
 
     max_length = getattr(parse, "max_length", None)
@@ -75,24 +73,9 @@ def cell_rule(column: Column) -> tuple[dict[str, str], Callable[[str], str]]:
 
         return NO_CACHE, text
     if parse is parse_id_number:
-        check_digit, place_and_day = ric.calc_check_digit, PLACE_AND_DAY
 
         def id_number(raw: str) -> str:
-            # The common case inline: what parse_id_number accepts at once (shape, check
-            # digit, a region and birth date already found valid); anything else goes
-            # to parse_id_number, which checks it fully or refuses it.
-            text = raw.strip().upper()
-            if (
-                len(text) == 18
-                and text[:17].isdigit()
-                and text.isascii()
-                and text[17] == check_digit(text)
-                and place_and_day.get(text[:14])
-            ):
-                return text
-            if not text:
-                return blank()
-            return parse(raw)
+            return parse(raw) if raw and not raw.isspace() else blank()
 
         return NO_CACHE, id_number
     memo: dict[str, str] = {}

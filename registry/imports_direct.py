@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 
 from django.db import IntegrityError, transaction
 
-from casework.models import Enterprise, Jurisdiction
 from registry.copy_text import (
     BLOCK_CHARS,
     CACHE_LIMIT,
@@ -19,15 +18,16 @@ from registry.copy_text import (
     copy_line,
     copy_value,
 )
-from registry.imports import (
+from registry.import_file import (
     PROGRESS_EVERY,
     FileRefused,
     ImportReport,
-    _data,
-    _read_header,
-    _Undecodable,
+    Undecodable,
+    data_records,
+    read_header,
 )
-from registry.services import Refused, Register, Scope, field_for
+from registry.rules import EnterpriseKnown, JurisdictionKnown, Scope, width_refusal
+from registry.services import Refused, Register, field_for
 
 
 class _Fallback(Exception):
@@ -35,16 +35,16 @@ class _Fallback(Exception):
 
 
 # What refuses a row or the file in the one pass: the staging table then reports it.
-_REFUSALS = (Refused, _Undecodable, FileRefused, _Fallback)
+_REFUSALS = (Refused, Undecodable, FileRefused, _Fallback)
 
 
 class Direct:
     """A file of new, valid enterprises or workers, streamed with COPY into the register itself.
 
     The optimistic short way of the common case: the one pass checks every row
-    completely in Python (each column by the shared rules, the reference and the
-    caller's jurisdiction against dicts loaded once, by ``Scope.covers``) while the
-    server inserts the rows already sent. When a row is refused, or a natural key is
+    completely in Python (each column by the shared rules; the reference and the
+    caller's jurisdiction against what the reference's rule accepts, loaded once)
+    while the server inserts the rows already sent. When a row is refused, or a natural key is
     repeated in the file or already registered (the unique constraint stops the
     COPY), the savepoint is rolled back and ``load`` says so: the staging table then
     reads the file again and gives the exact report and the upserts.
@@ -54,30 +54,20 @@ class Direct:
 
     def __init__(self, register: Register, scope: Scope, connection):
         self.register, self.connection = register, connection
-        alias = connection.alias
-        inside = {
-            code
-            for code, path in Jurisdiction.objects.using(alias).values_list("code", "path")
-            if scope.covers(path)
-        }
-        # The reference column, and what each of its in-scope values is stored as.
-        if register.kind == "workers":
-            enterprises = Enterprise.objects.using(alias).values_list(
-                "uscc", "pk", "jurisdiction_id"
-            )
-            found = {uscc: str(pk) for uscc, pk, code in enterprises if code in inside}
-            self.reference, self.found = "enterprise_uscc", found
-        else:
-            self.reference, self.found = "jurisdiction", {code: code for code in inside}
+        # The one reference of the row, checked by its rule: what each value it
+        # accepts (in the caller's jurisdiction) is stored as.
+        (rule,) = (r for r in register.rules if isinstance(r, EnterpriseKnown | JurisdictionKnown))
+        self.reference = "enterprise_uscc" if isinstance(rule, EnterpriseKnown) else "jurisdiction"
+        self.found = rule.in_scope(scope, connection.alias)
 
     def load(self, cursor, stream, report: ImportReport, encoding: str, progress) -> bool:
         """Insert every row of the file; say whether it was done (else nothing was)."""
         codec = "utf-8" if encoding == "auto" else encoding
         try:
             with transaction.atomic(using=self.connection.alias):
-                names = _read_header(self.register, stream, codec)
+                names = read_header(self.register, stream, codec)
                 copy, ending = self._copy(names)
-                blocks = self._lines(names, _data(stream, codec), report, progress, ending)
+                blocks = self._lines(names, data_records(stream, codec), report, progress, ending)
                 # The first block on its own: a file imported before stops there, not at its end.
                 for part in (itertools.islice(blocks, 1), blocks):
                     feed = CopyFeed(part)
@@ -89,7 +79,7 @@ class Direct:
                         raise _Fallback
                 if report.rows == 0:
                     raise _Fallback
-        except (_Fallback, _Undecodable, IntegrityError):
+        except (_Fallback, Undecodable, IntegrityError):
             report.rows = 0
             return False
         report.encoding, report.created, report.imported = codec, report.rows, True
@@ -130,9 +120,7 @@ class Direct:
         steps = [(index, *self._rule(name)) for index, name in enumerate(names)]
         block, size, rows = [], 0, 0
         for _line, cells in records:
-            if len(cells) != width and (
-                len(cells) < width or any(cell.strip() for cell in cells[width:])
-            ):
+            if len(cells) != width and width_refusal(cells, width) is not None:
                 raise _Fallback
             out = []
             for index, memo, rule in steps:

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, connections, models, router, transaction
 from django.utils.translation import gettext as _
 
-from casework.models import Enterprise, Jurisdiction
+from casework.models import Enterprise
 from registry.copy_text import (
     BLOCK_CHARS,
     COPY_SPECIAL,
@@ -21,38 +21,38 @@ from registry.copy_text import (
     cell_rule,
     copy_line,
 )
-from registry.imports import (
+from registry.import_file import (
     PROGRESS_EVERY,
     FileRefused,
     ImportReport,
-    _data,
-    _read_header,
-    _Undecodable,
-    _undecodable,
+    Undecodable,
+    data_records,
+    read_header,
+    undecodable,
 )
 from registry.imports_direct import Direct
-from registry.models import Worker
-from registry.services import (
-    Column,
-    Refused,
-    Register,
+from registry.rules import (
     Row,
     Scope,
-    field_for,
-    no_check,
-    reference_reason,
+    duplicate_reason,
+    duplicates_sql,
+    key_text,
+    reason,
+    width_refusal,
 )
+from registry.services import Column, Refused, Register, field_for, no_check
 
 # --- PostgreSQL: one pass over the file into a staging table, then set-based SQL -------
 #
 # The file is read once. Each row is checked column by column by the shared rules
 # (the parsers of ``registry.services``, with their results cached for the columns
 # whose values repeat) and streamed with COPY into a temporary staging table: its
-# line, whether its columns are valid, its natural key as written (normalised as
-# ``_key`` does) and its cleaned values. Then, in the same transaction, SQL finds
-# the duplicated natural keys, checks the references and the caller's jurisdiction
-# (with the reasons of ``registry.services.REFERENCE_REASONS``), and writes the
-# rows: one UPDATE of the rows whose values changed, one INSERT of the new ones.
+# line, whether its columns are valid, its natural key as written (normalised by
+# ``registry.rules.key_text``) and its cleaned values. Then, in the same
+# transaction, the SQL of each rule of ``registry.rules`` finds the duplicated
+# natural keys and checks the references and the caller's jurisdiction, and the
+# rows are written: one UPDATE of the rows whose values changed, one INSERT of the
+# new ones.
 
 STAGE = "registry_import_stage"
 ERRORS = "registry_import_errors"
@@ -88,8 +88,17 @@ class _Staging:
 
     # -- the table -----------------------------------------------------------------------
 
+    table = STAGE
+
     def k(self, name: str) -> str:
         return f"k{self.keys.index(name)}"
+
+    def column(self, name: str) -> str:
+        """The staging column of ``name``: its key text, else its cleaned value."""
+        return self.k(name) if name in self.keys else self.v(name)
+
+    def quoted(self, model: type[models.Model]) -> str:
+        return self.quote(model._meta.db_table)
 
     def v(self, name: str) -> str:
         return f"v_{name}"
@@ -125,9 +134,9 @@ class _Staging:
         # The key columns, in key order: the text of a textual key's cleaned value is
         # its normalised cell; other keys (dates) are the stripped cell, checked below.
         key_steps = [
-            (position[name], None, None, False, name)
+            (position[name], None, None, name)
             if name in self.valued
-            else (position[name], *cell_rule(register.column(name)), name in _UPPER_KEYS, name)
+            else (position[name], *cell_rule(register.column(name)), name)
             for name in self.keys
         ]
         value_steps = [(position[n], *cell_rule(register.column(n)), n) for n in self.valued]
@@ -141,26 +150,17 @@ class _Staging:
         rows = refused = 0
         for line, cells in records:
             rows += 1
-            if len(cells) != width and (
-                len(cells) < width or any(cell.strip() for cell in cells[width:])
-            ):
-                add_error(
-                    line,
-                    None,
-                    _("This row has %(n)d fields; the header has %(m)d.")
-                    % {"n": len(cells), "m": width},
-                )
+            refusal = width_refusal(cells, width) if len(cells) != width else None
+            if refusal is not None:
+                add_error(line, None, refusal)
                 refused += 1
                 cells = cells + [""] * (width - len(cells))
-                keys = [
-                    cells[index].strip().upper() if upper else cells[index].strip()
-                    for index, _memo, _rule, upper, _name in key_steps
-                ]
+                keys = [key_text(name, cells[index]) for index, _memo, _rule, name in key_steps]
                 block.append(copy_line([str(line), "f", *keys], blank))
                 continue
             errors = None
             out = [str(line), "t"]
-            for index, memo, rule, upper, name in key_steps:
+            for index, memo, rule, name in key_steps:
                 raw = cells[index]
                 if rule is None:
                     out.append(raw.strip())
@@ -172,7 +172,7 @@ class _Staging:
                     except Refused as exc:
                         errors = errors or {}
                         errors[name] = str(exc)
-                        text = raw.strip().upper() if upper else raw.strip()
+                        text = key_text(name, raw)
                 out.append(text)
             for index, memo, rule, name in value_steps:
                 raw = cells[index]
@@ -218,28 +218,17 @@ class _Staging:
     # -- the checks ----------------------------------------------------------------------
 
     def check_references(self, cursor, scope: Scope) -> int:
-        """Check the references and the caller's jurisdiction; return the errors found."""
+        """Run the SQL of each rule of the register; return the errors found."""
         cursor.execute(f"ANALYZE {STAGE}")
-        kind = self.register.kind
-        if kind == "enterprises":
-            return self._check_enterprises(cursor, scope)
-        if kind in ("certificates", "skill_certificates"):
-            return self._check_person(cursor, scope)
-        found = self._check_enterprise(cursor, scope)
-        if kind in ("trainings", "trainers"):
-            found += self._check_worker_of_enterprise(cursor, scope)
+        found = 0
+        for rule in self.register.rules:
+            for select, params in rule.sql(self, scope):
+                found += self._error(cursor, select, params)
         return found
 
     def check_duplicates(self, cursor) -> int:
         """Every row but the first of each natural key is a duplicate; return how many."""
-        keys = [self.k(name) for name in self.keys]
-        return self._error(
-            cursor,
-            f"SELECT s.line, NULL, 'duplicate', d.first FROM {STAGE} s JOIN ("
-            f"  SELECT {', '.join(keys)}, min(line) AS first FROM {STAGE}"
-            f"  GROUP BY {', '.join(keys)} HAVING count(*) > 1"
-            f") d ON {' AND '.join(f's.{k} = d.{k}' for k in keys)} WHERE s.line <> d.first",
-        )
+        return self._error(cursor, *duplicates_sql(self, self.keys))
 
     def report_errors(self, cursor, report: ImportReport) -> None:
         """Refuse the rows the SQL checks found; add their errors to the report, in order."""
@@ -253,99 +242,12 @@ class _Staging:
             errors.itersize = 10_000
             errors.execute(f"SELECT line, col, code, ref FROM {ERRORS} ORDER BY line, col")
             for line, column, code, ref in errors:
-                if code == "duplicate":
-                    reason = _("This row repeats the natural key of row %(row)d.") % {"row": ref}
-                else:
-                    reason = reference_reason(code)
-                report.add_error(line, column, reason)
+                why = duplicate_reason(ref) if code == "duplicate" else reason(code)
+                report.add_error(line, column, why)
 
     def _error(self, cursor, select: str, params=()) -> int:
         cursor.execute(f"INSERT INTO {ERRORS} (line, col, code, ref) {select}", params)
         return cursor.rowcount
-
-    def _in_scope(self, path: str, scope: Scope) -> tuple[str, list]:
-        """SQL true when the jurisdiction path ``path`` is within the scope."""
-        if scope.path is None:
-            return "true", []
-        return f"starts_with({path}, %s)", [scope.path]
-
-    def _tables(self) -> dict[str, str]:
-        quote = self.quote
-        return {
-            "enterprise": quote(Enterprise._meta.db_table),
-            "worker": quote(Worker._meta.db_table),
-            "jurisdiction": quote(Jurisdiction._meta.db_table),
-            "own": quote(self.register.model._meta.db_table),
-        }
-
-    def _check_enterprise(self, cursor, scope: Scope) -> int:
-        t, uscc = self._tables(), self.k("enterprise_uscc")
-        inside, params = self._in_scope("j.path", scope)
-        return self._error(
-            cursor,
-            f"SELECT s.line, 'enterprise_uscc', CASE WHEN e.id IS NULL THEN 'no_enterprise' "
-            f"ELSE 'enterprise_out_of_scope' END, NULL FROM {STAGE} s "
-            f"LEFT JOIN {t['enterprise']} e ON e.uscc = s.{uscc} "
-            f"LEFT JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
-            f"WHERE s.ok AND (e.id IS NULL OR NOT {inside})",
-            params,
-        )
-
-    def _check_worker_of_enterprise(self, cursor, scope: Scope) -> int:
-        t, uscc, id_number = self._tables(), self.k("enterprise_uscc"), self.k("id_number")
-        inside, params = self._in_scope("j.path", scope)
-        return self._error(
-            cursor,
-            f"SELECT s.line, 'id_number', 'no_worker_at_enterprise', NULL FROM {STAGE} s "
-            f"JOIN {t['enterprise']} e ON e.uscc = s.{uscc} "
-            f"JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
-            f"WHERE s.ok AND {inside} AND NOT EXISTS (SELECT 1 FROM {t['worker']} w "
-            f"WHERE w.enterprise_id = e.id AND w.id_number = s.{id_number})",
-            params,
-        )
-
-    def _check_person(self, cursor, scope: Scope) -> int:
-        t, number = self._tables(), self.k("number")
-        id_number = self.v("id_number")
-        inside, params = self._in_scope("j.path", scope)
-        found = self._error(
-            cursor,
-            f"SELECT s.line, 'id_number', CASE WHEN NOT EXISTS (SELECT 1 FROM {t['worker']} w "
-            f"WHERE w.id_number = s.{id_number}) THEN 'no_person' ELSE 'person_out_of_scope' "
-            f"END, NULL FROM {STAGE} s WHERE s.ok AND NOT EXISTS (SELECT 1 FROM {t['worker']} w "
-            f"JOIN {t['enterprise']} e ON e.id = w.enterprise_id "
-            f"JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
-            f"WHERE w.id_number = s.{id_number} AND {inside})",
-            params,
-        )
-        return found + self._error(
-            cursor,
-            f"SELECT s.line, 'number', 'number_of_another_person', NULL FROM {STAGE} s "
-            f"JOIN {t['own']} c ON c.number = s.{number} "
-            f"WHERE s.ok AND c.id_number <> s.{id_number}",
-        )
-
-    def _check_enterprises(self, cursor, scope: Scope) -> int:
-        t, uscc, code = self._tables(), self.k("uscc"), self.v("jurisdiction")
-        inside, params = self._in_scope("j.path", scope)
-        found = self._error(
-            cursor,
-            f"SELECT s.line, 'jurisdiction', CASE WHEN j.code IS NULL THEN 'no_jurisdiction' "
-            f"ELSE 'jurisdiction_out_of_scope' END, NULL FROM {STAGE} s "
-            f"LEFT JOIN {t['jurisdiction']} j ON j.code = s.{code} "
-            f"WHERE s.ok AND (j.code IS NULL OR NOT {inside})",
-            params,
-        )
-        if scope.path is None:
-            return found
-        return found + self._error(
-            cursor,
-            f"SELECT s.line, 'uscc', 'enterprise_registered_out_of_scope', NULL FROM {STAGE} s "
-            f"JOIN {t['enterprise']} e ON e.uscc = s.{uscc} "
-            f"JOIN {t['jurisdiction']} j ON j.code = e.jurisdiction_id "
-            f"WHERE s.ok AND NOT {inside}",
-            params,
-        )
 
     # -- the write -----------------------------------------------------------------------
 
@@ -356,10 +258,7 @@ class _Staging:
         join = ""
         for name in self.names:
             if name == "enterprise_uscc":
-                join = (
-                    f"JOIN {quote(Enterprise._meta.db_table)} e "
-                    f"ON e.uscc = s.{self.k('enterprise_uscc')}"
-                )
+                join = f"JOIN {self.quoted(Enterprise)} e ON e.uscc = s.{self.k('enterprise_uscc')}"
                 expressions["enterprise_id"] = "e.id"
             elif name in self.valued:
                 expressions[field_for(name)] = f"s.{self.v(name)}"
@@ -426,9 +325,6 @@ class _Staging:
         return cursor.rowcount
 
 
-_UPPER_KEYS = frozenset({"uscc", "enterprise_uscc", "id_number"})
-
-
 def import_staged(register, scope, stream, report, encoding, progress) -> None:
     """The import on PostgreSQL: one pass into a staging table, then set-based SQL.
 
@@ -459,13 +355,13 @@ def _import_staged(register, scope, stream, report, encoding, progress, cursor) 
     for codec in candidates:
         try:
             with transaction.atomic(using=connection.alias):
-                names = _read_header(register, stream, codec)
+                names = read_header(register, stream, codec)
                 staging = _Staging(register, names, connection)
                 staging.create(cursor)
-                staging.load(cursor, _data(stream, codec), report, progress)
+                staging.load(cursor, data_records(stream, codec), report, progress)
             break
-        except _Undecodable as exc:
-            _undecodable(report, codec, candidates, exc)
+        except Undecodable as exc:
+            undecodable(report, codec, candidates, exc)
     report.encoding = codec
     if report.rows == 0:
         raise FileRefused(_("The file has a header but no rows."))

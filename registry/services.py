@@ -3,25 +3,23 @@
 The API, the admin and the CSV import (``registry.imports``) validate a register
 row the same way: ``row_clean`` checks each column on its own (checksums, dates,
 booleans, codes), ``rows_resolve`` checks a batch of rows against the database
-(references and the caller's jurisdiction) with a few queries per batch, and
-``rows_upsert`` writes a batch by natural key. A row is a mapping of the import
-columns (DESIGN §7.2) to values; the API takes the same names.
+(references and the caller's jurisdiction, by the rules of ``registry.rules``)
+with a few queries per batch, and ``rows_upsert`` writes a batch by natural key.
+A row is a mapping of the import columns (DESIGN §7.2) to values; the API takes
+the same names.
 """
 
 import datetime
 import functools
-import io
-import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
 from casework.exceptions import Forbidden, Invalid
@@ -31,7 +29,7 @@ from casework.identifiers import (
     validate_id_number,
     validate_uscc,
 )
-from casework.models import Enterprise, Jurisdiction, User
+from casework.models import Enterprise, User
 from registry import events
 from registry.models import (
     Certificate,
@@ -40,6 +38,18 @@ from registry.models import (
     Trainer,
     Training,
     Worker,
+)
+from registry.rules import (
+    EnterpriseKnown,
+    EnterpriseNotElsewhere,
+    JurisdictionKnown,
+    NumberOfOnePerson,
+    PersonKnown,
+    Row,
+    Rule,
+    Scope,
+    WorkerAtEnterprise,
+    required_reason,
 )
 
 # Staff roles that may write to the registers (a legal reviewer only reads).
@@ -55,44 +65,7 @@ class Refused(ValueError):
     """A value breaks a rule; the message says which."""
 
 
-# Why a row's reference is refused: the Python checks below and the set-based ones of
-# the import on PostgreSQL (``registry.imports``) give the same reasons.
-REFERENCE_REASONS = {
-    "no_enterprise": gettext_lazy("No enterprise with this credit code is registered."),
-    "enterprise_out_of_scope": gettext_lazy("This enterprise is outside your jurisdiction."),
-    "no_worker_at_enterprise": gettext_lazy(
-        "No worker with this ID number is registered at this enterprise."
-    ),
-    "no_person": gettext_lazy("No registered worker has this ID number."),
-    "person_out_of_scope": gettext_lazy(
-        "This person works for no enterprise in your jurisdiction."
-    ),
-    "number_of_another_person": gettext_lazy(
-        "This certificate number is registered to another person."
-    ),
-    "no_jurisdiction": gettext_lazy("No jurisdiction has this division code."),
-    "jurisdiction_out_of_scope": gettext_lazy("This jurisdiction is outside yours."),
-    "enterprise_registered_out_of_scope": gettext_lazy(
-        "This enterprise is registered outside your jurisdiction."
-    ),
-}
-
-
-def reference_reason(code: str) -> str:
-    return str(REFERENCE_REASONS[code])
-
-
 # --- who may write where ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The jurisdictions an actor may write in: a path prefix, or everywhere (``None``)."""
-
-    path: str | None
-
-    def covers(self, path: str) -> bool:
-        return self.path is None or path.startswith(self.path)
 
 
 def scope_for(actor: User | None) -> Scope:
@@ -274,18 +247,6 @@ class Column:
 # --- the registers ---------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    """One register row: where it came from, its values, and what is wrong with it."""
-
-    line: int
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def refuse(self, column: str, reason: str) -> None:
-        self.errors.setdefault(column, reason)
-
-
 def no_check(row: "Row") -> None:
     """A register whose rows need no check across columns."""
 
@@ -299,7 +260,8 @@ class Register:
     columns: tuple[Column, ...]
     # Model fields of the natural key; the first two narrow the lookup of existing rows.
     key: tuple[str, ...]
-    resolve: Callable[[list[Row], Scope], None]
+    # The rules against the registers, in order (a rule may rely on those before it).
+    rules: tuple[Rule, ...]
     check: Callable[[Row], None] = no_check
 
     def column(self, name: str) -> Column:
@@ -325,7 +287,7 @@ def row_clean(register: Register, row: Row, data: dict[str, Any], present: Itera
         raw = data.get(column.name) if column.name in present else None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if column.required:
-                row.refuse(column.name, _("This column is required."))
+                row.refuse(column.name, required_reason())
             else:
                 row.values[column.name] = column.default
             continue
@@ -336,98 +298,6 @@ def row_clean(register: Register, row: Row, data: dict[str, Any], present: Itera
     if not row.errors:
         register.check(row)
     return row
-
-
-def _usable(rows: list[Row], column: str) -> list[Row]:
-    return [row for row in rows if column not in row.errors and row.values.get(column)]
-
-
-def _resolve_enterprise(rows: list[Row], scope: Scope) -> None:
-    """Replace ``enterprise_uscc`` by the enterprise's id; it must exist and be in scope."""
-    rows = _usable(rows, "enterprise_uscc")
-    found = {
-        uscc: (pk, path)
-        for uscc, pk, path in Enterprise.objects.filter(
-            uscc__in={row.values["enterprise_uscc"] for row in rows}
-        ).values_list("uscc", "pk", "jurisdiction__path")
-    }
-    for row in rows:
-        match = found.get(row.values["enterprise_uscc"])
-        if match is None:
-            row.refuse("enterprise_uscc", reference_reason("no_enterprise"))
-        elif not scope.covers(match[1]):
-            row.refuse("enterprise_uscc", reference_reason("enterprise_out_of_scope"))
-        else:
-            row.values["enterprise_id"] = match[0]
-
-
-def _resolve_worker_of_enterprise(rows: list[Row]) -> None:
-    """The ID number must be a registered worker of the row's enterprise."""
-    rows = [row for row in _usable(rows, "id_number") if "enterprise_id" in row.values]
-    pairs = set(
-        Worker.objects.filter(
-            enterprise_id__in={row.values["enterprise_id"] for row in rows},
-            id_number__in={row.values["id_number"] for row in rows},
-        ).values_list("enterprise_id", "id_number")
-    )
-    for row in rows:
-        if (row.values["enterprise_id"], row.values["id_number"]) not in pairs:
-            row.refuse("id_number", reference_reason("no_worker_at_enterprise"))
-
-
-def _resolve_person(rows: list[Row], scope: Scope, model: type[models.Model]) -> None:
-    """A person's certificate: the person is a registered worker, somewhere in scope."""
-    rows = _usable(rows, "id_number")
-    places: dict[str, list[str]] = {}
-    for id_number, path in Worker.objects.filter(
-        id_number__in={row.values["id_number"] for row in rows}
-    ).values_list("id_number", "enterprise__jurisdiction__path"):
-        places.setdefault(id_number, []).append(path)
-    holders = dict(
-        model.objects.filter(
-            number__in={row.values["number"] for row in rows if row.values.get("number")}
-        ).values_list("number", "id_number")
-    )
-    for row in rows:
-        paths = places.get(row.values["id_number"])
-        if not paths:
-            row.refuse("id_number", reference_reason("no_person"))
-        elif not any(scope.covers(path) for path in paths):
-            row.refuse("id_number", reference_reason("person_out_of_scope"))
-        holder = holders.get(row.values.get("number"))
-        if holder is not None and holder != row.values["id_number"]:
-            row.refuse("number", reference_reason("number_of_another_person"))
-
-
-def _resolve_enterprises(rows: list[Row], scope: Scope) -> None:
-    paths = dict(Jurisdiction.objects.values_list("code", "path"))
-    for row in _usable(rows, "jurisdiction"):
-        path = paths.get(row.values["jurisdiction"])
-        if path is None:
-            row.refuse("jurisdiction", reference_reason("no_jurisdiction"))
-        elif not scope.covers(path):
-            row.refuse("jurisdiction", reference_reason("jurisdiction_out_of_scope"))
-        else:
-            row.values["jurisdiction_id"] = row.values["jurisdiction"]
-    rows = _usable(rows, "uscc")
-    current = dict(
-        Enterprise.objects.filter(uscc__in={row.values["uscc"] for row in rows}).values_list(
-            "uscc", "jurisdiction__path"
-        )
-    )
-    for row in rows:
-        path = current.get(row.values["uscc"])
-        if path is not None and not scope.covers(path):
-            row.refuse("uscc", reference_reason("enterprise_registered_out_of_scope"))
-
-
-def _resolve_workers(rows: list[Row], scope: Scope) -> None:
-    _resolve_enterprise(rows, scope)
-
-
-def _resolve_trainings(rows: list[Row], scope: Scope) -> None:
-    _resolve_enterprise(rows, scope)
-    _resolve_worker_of_enterprise(rows)
 
 
 def _check_certificate(row: Row) -> None:
@@ -458,7 +328,7 @@ REGISTERS: dict[str, Register] = {
             Column("contact_phone", _text(Enterprise, "contact_phone")),
         ),
         key=("uscc",),
-        resolve=_resolve_enterprises,
+        rules=(JurisdictionKnown(), EnterpriseNotElsewhere()),
     ),
     "workers": Register(
         kind="workers",
@@ -473,7 +343,7 @@ REGISTERS: dict[str, Register] = {
             Column("hired_on", parse_date, default=None),
         ),
         key=("enterprise_id", "id_number"),
-        resolve=_resolve_workers,
+        rules=(EnterpriseKnown(),),
     ),
     "certificates": Register(
         kind="certificates",
@@ -487,7 +357,7 @@ REGISTERS: dict[str, Register] = {
             Column("review_due_on", parse_date, default=None),
         ),
         key=("number",),
-        resolve=lambda rows, scope: _resolve_person(rows, scope, Certificate),
+        rules=(PersonKnown(), NumberOfOnePerson(Certificate)),
         check=_check_certificate,
     ),
     "trainings": Register(
@@ -505,7 +375,7 @@ REGISTERS: dict[str, Register] = {
             Column("assessed_on", parse_date, required=True),
         ),
         key=("enterprise_id", "id_number", "kind", "job", "course", "assessed_on"),
-        resolve=_resolve_trainings,
+        rules=(EnterpriseKnown(), WorkerAtEnterprise()),
         check=_check_training,
     ),
     "trainers": Register(
@@ -517,7 +387,7 @@ REGISTERS: dict[str, Register] = {
             Column("job", _text(Trainer, "job"), required=True),
         ),
         key=("enterprise_id", "id_number", "job"),
-        resolve=_resolve_trainings,
+        rules=(EnterpriseKnown(), WorkerAtEnterprise()),
     ),
     "skill_certificates": Register(
         kind="skill_certificates",
@@ -530,7 +400,7 @@ REGISTERS: dict[str, Register] = {
             Column("issued_on", parse_date, required=True),
         ),
         key=("number",),
-        resolve=lambda rows, scope: _resolve_person(rows, scope, SkillCertificate),
+        rules=(PersonKnown(), NumberOfOnePerson(SkillCertificate)),
     ),
 }
 
@@ -538,8 +408,8 @@ REGISTERS: dict[str, Register] = {
 def rows_resolve(register: Register, rows: list[Row], scope: Scope) -> None:
     """Check a batch of column-clean rows against the registers, a few queries per batch."""
     clean = [row for row in rows if not row.errors]
-    if clean:
-        register.resolve(clean, scope)
+    for rule in register.rules if clean else ():
+        rule.check(clean, scope)
 
 
 def model_values(register: Register, row: Row, present: Iterable[str]) -> dict[str, Any]:
@@ -589,50 +459,13 @@ def rows_upsert(
         changed_fields.update(changed)
         to_update.append(obj)
     if to_create:
-        _insert(register.model, to_create, batch_size=batch_size)
+        register.model.objects.bulk_create(
+            [register.model(**values) for values in to_create], batch_size=batch_size
+        )
     if to_update:
         register.model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=batch_size)
     counts.created, counts.updated = len(to_create), len(to_update)
     return counts
-
-
-def _copy_text(value: Any) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, datetime.date):
-        value = value.isoformat()
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-        text = text.replace("\r", "\\r")
-    return text
-
-
-def _insert(model: type[models.Model], rows: list[dict], *, batch_size: int) -> None:
-    """Insert new rows: with COPY on PostgreSQL (several times faster), else bulk_create."""
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**values) for values in rows], batch_size=batch_size)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    buffer = io.StringIO()
-    for values in rows:
-        values = {**defaults, **values}
-        buffer.write("\t".join(_copy_text(values[f.attname]) for f in fields))
-        buffer.write("\n")
-    buffer.seek(0)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", buffer
-        )
 
 
 # --- single writes through the API and the admin ---------------------------------------
@@ -713,23 +546,3 @@ def record_update(
             instance=instance, actor=actor, kind=kind, changed=_audit_values(changed)
         )
     return instance
-
-
-def enterprise_create(*, actor: User | None, data: dict[str, Any]) -> Enterprise:
-    return record_create(kind="enterprises", actor=actor, data=data)
-
-
-def worker_create(*, actor: User | None, data: dict[str, Any]) -> Worker:
-    return record_create(kind="workers", actor=actor, data=data)
-
-
-def certificate_create(*, actor: User | None, data: dict[str, Any]) -> Certificate:
-    return record_create(kind="certificates", actor=actor, data=data)
-
-
-def training_create(*, actor: User | None, data: dict[str, Any]) -> Training:
-    return record_create(kind="trainings", actor=actor, data=data)
-
-
-def trainer_create(*, actor: User | None, data: dict[str, Any]) -> Trainer:
-    return record_create(kind="trainers", actor=actor, data=data)

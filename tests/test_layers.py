@@ -3,7 +3,9 @@
 Every module of every app of ours — code and migrations, imports at the top and
 inside functions — is read with ``ast``; the migrations' dependencies and the
 models their fields point at are read from Django's migration loader. A layer
-may import only the layers below it.
+may import only the layers below it, and no module of ours imports another that
+imports it back, directly or through others (the register import's modules once
+did).
 """
 
 import ast
@@ -83,6 +85,52 @@ def sources() -> list[str]:
 @pytest.mark.parametrize("layer", sources())
 def test_a_layer_imports_only_the_layers_below_it(layer):
     assert layer_violations(layer) == []
+
+
+def import_cycles() -> list[list[str]]:
+    """Groups of our modules that import each other in a circle (Tarjan's components)."""
+    paths = {module_name(p): p for layer in sources() for p in (ROOT / layer).rglob("*.py")}
+    graph = {m: sorted(imported_modules(p) & set(paths) - {m}) for m, p in paths.items()}
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for target in graph[module]:
+            if target not in order:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], order[target])
+        if low[module] == order[module]:
+            group = stack[stack.index(module) :]
+            del stack[stack.index(module) :]
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return cycles
+
+
+def test_no_modules_of_ours_import_each_other_in_a_circle():
+    assert import_cycles() == []
+
+
+def test_the_check_sees_a_circle(tmp_path, monkeypatch):
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    (registry / "__init__.py").write_text("")
+    (registry / "a.py").write_text("from registry.b import g\n")
+    (registry / "b.py").write_text("def g():\n    from registry import a\n")
+    (registry / "c.py").write_text("from registry.a import g\n")
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+
+    assert import_cycles() == [["registry.a", "registry.b"]]
 
 
 def test_the_calendar_does_not_import_the_legal_clocks():

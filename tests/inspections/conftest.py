@@ -1,7 +1,25 @@
 import pytest
 
+from tests.inspections.factories import JOB
+from tests.registry.factories import make_trainer, make_worker, valid_id_number
+
+
+@pytest.fixture
+def plant(enterprise):
+    """The enterprise, with a designated internal trainer for ``JOB``."""
+    # A designated trainer is one of the enterprise's registered workers.
+    trainer = make_worker(enterprise=enterprise, id_number=valid_id_number(900), job=JOB)
+    make_trainer(enterprise=enterprise, id_number=trainer.id_number, job=JOB)
+    return enterprise
+
 
 @pytest.fixture
 def inspection(started):
     """An inspection in progress, where checks, findings and evidence are made."""
+    return started
+
+
+@pytest.fixture
+def plant_inspection(plant, started):
+    """An inspection in progress at ``plant``: its workers' training can be judged complete."""
     return started

@@ -5,6 +5,9 @@ from casework.transitions import transition_perform
 from inspections.models import Inspection
 from inspections.services import inspection_create
 
+# The job of the workers the inspection tests check (a designated trainer teaches it).
+JOB = "operator"
+
 
 def make_inspection(*, enterprise, officers, actor=None, planned_on=None):
     return inspection_create(

@@ -13,13 +13,10 @@ from tests.factories import (
     client_for,
     make_enterprise,
     make_started_inspection,
-    make_trainer,
     make_user,
     make_worker,
-    valid_id_number,
 )
-
-JOB = "operator"
+from tests.inspections.factories import JOB
 
 
 def finding_url(finding, suffix="") -> str:
@@ -37,11 +34,8 @@ def inspection_transition(user, inspection, name, **body):
 
 
 @pytest.fixture
-def inspection(enterprise, officers):
-    # A designated trainer is one of the enterprise's registered workers.
-    trainer = make_worker(enterprise=enterprise, id_number=valid_id_number(901), job=JOB)
-    make_trainer(enterprise=enterprise, id_number=trainer.id_number, job=JOB)
-    return make_started_inspection(enterprise=enterprise, officers=officers)
+def inspection(plant_inspection):
+    return plant_inspection
 
 
 @pytest.fixture

@@ -19,14 +19,12 @@ from tests.factories import (
     make_enterprise,
     make_inspection,
     make_started_inspection,
-    make_trainer,
     make_training,
     make_user,
     make_worker,
     valid_id_number,
 )
-
-JOB = "operator"
+from tests.inspections.factories import JOB
 
 
 def checks_url(inspection) -> str:
@@ -34,17 +32,8 @@ def checks_url(inspection) -> str:
 
 
 @pytest.fixture
-def plant(enterprise):
-    """The enterprise, with a designated internal trainer for the job."""
-    # A designated trainer is one of the enterprise's registered workers.
-    trainer = make_worker(enterprise=enterprise, id_number=valid_id_number(900), job=JOB)
-    make_trainer(enterprise=enterprise, id_number=trainer.id_number, job=JOB)
-    return enterprise
-
-
-@pytest.fixture
-def inspection(plant, officers):
-    return make_started_inspection(enterprise=plant, officers=officers)
+def inspection(plant_inspection):
+    return plant_inspection
 
 
 def trained_worker(enterprise, **extra) -> Worker:

@@ -24,11 +24,6 @@ def rows_for(enterprise, numbers):
     ]
 
 
-@pytest.fixture
-def company(db):
-    return make_enterprise(uscc=valid_uscc(1), jurisdiction="450103")
-
-
 def test_the_import_answers_with_the_report(company, tmp_path):
     path = write_csv(tmp_path / "w.csv", WORKER_HEADER, rows_for(company, [1, 2]))
 

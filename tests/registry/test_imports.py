@@ -31,11 +31,6 @@ ENTERPRISE_HEADER = [
 ]
 
 
-@pytest.fixture
-def company(db):
-    return make_enterprise(uscc=valid_uscc(1))
-
-
 def worker_row(company, n, **changes):
     row = {
         "enterprise_uscc": company.uscc,

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def company(db):
-    return make_enterprise(uscc=valid_uscc(1), jurisdiction="450103")
-
-
-@pytest.fixture
 def worker(company):
     return make_worker(enterprise=company, id_number="450103199001050018")
 
