@@ -42,7 +42,7 @@ class RegisterViewSet(
 ):
     """Rows of one register that the caller may see; staff of the jurisdiction write.
 
-    Writes take the columns of the register's import file (DESIGN §7.2) and are
+    Writes take the columns of the register's import file (docs/import.md) and are
     validated by the same rules.
     """
 

@@ -1,38 +1,10 @@
-"""Import a register from a CSV file (DESIGN §7.2), streaming, with a row-level report.
+"""Import a register from a CSV file (docs/import.md), streaming, with a row-level report.
 
 The file is CSV with one header row, in UTF-8 (with or without BOM) or GBK. With
 ``encoding="auto"`` UTF-8 is tried first and GBK is used when the file is not
-UTF-8; the report says which. The headers are the English column names of
-DESIGN §7.2 or their Chinese equivalents:
-
-=====================  ===========================================================
-column                 Chinese header
-=====================  ===========================================================
-uscc                   统一社会信用代码
-name                   企业名称 (enterprises), 姓名 (workers)
-sector                 行业
-jurisdiction           辖区
-address                地址
-legal_representative   法定代表人
-contact_phone          联系电话
-enterprise_uscc        企业统一社会信用代码, or 统一社会信用代码
-id_number              身份证号, or 身份证号码
-job                    岗位
-is_team_leader         是否班组长
-special_ops            特种作业类别
-hired_on               入职日期
-category               证书类别
-number                 证书编号
-issued_on              发证日期
-valid_until            有效期至
-review_due_on          复审日期
-kind                   培训类型
-course                 课程
-hours                  学时
-theory_passed          理论合格
-practical_passed       实操合格
-assessed_on            考核日期
-=====================  ===========================================================
+UTF-8; the report says which. The headers are the English column names or
+their Chinese equivalents (``registry.import_file.CHINESE_HEADERS``; every
+kind's columns are listed in docs/import.md).
 
 Every row is checked by the same rules as the API (``registry.services``). By
 default the import is all or nothing: a file with one refused row writes nothing.

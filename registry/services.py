@@ -5,7 +5,7 @@ row the same way: ``row_clean`` checks each column on its own (checksums, dates,
 booleans, codes), ``rows_resolve`` checks a batch of rows against the database
 (references and the caller's jurisdiction, by the rules of ``registry.rules``)
 with a few queries per batch, and ``rows_upsert`` writes a batch by natural key.
-A row is a mapping of the import columns (DESIGN §7.2) to values; the API takes
+A row is a mapping of the import columns (docs/import.md) to values; the API takes
 the same names.
 """
 
