@@ -20,7 +20,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from stdnum.cn import ric
 
 from casework.exceptions import Forbidden, Invalid
 from casework.identifiers import (
@@ -109,44 +108,9 @@ def _refuse_unless(validate: Callable[[str], None], text: str) -> None:
         raise Refused(exc.messages[0]) from None
 
 
-# The region and birth-date part of valid ID numbers, "45010319900101" → valid.
-PLACE_AND_DAY: dict[str, bool] = {}
-_PLACE_AND_DAY_LIMIT = 65536
-
-
-def _place_and_day_valid(head: str) -> bool:
-    """Whether the region and birth date of ``head`` (14 digits) are valid; cached, bounded."""
-    valid = PLACE_AND_DAY.get(head)
-    if valid is None:
-        number = head + "000"
-        number += ric.calc_check_digit(number + "0")
-        try:
-            validate_id_number(number)
-            valid = True
-        except ValidationError:
-            valid = False
-        if len(PLACE_AND_DAY) >= _PLACE_AND_DAY_LIMIT:
-            PLACE_AND_DAY.clear()
-        PLACE_AND_DAY[head] = valid
-    return valid
-
-
 def parse_id_number(value: Any) -> str:
-    """A resident ID number, checked by ``validate_id_number``.
-
-    The region and birth-date lookup is costly and the same for everyone born
-    on one day in one place, so when the shape and the check digit are right it
-    is asked once per region and date (a bounded cache), not once per person.
-    """
+    """A resident ID number, checked by ``validate_id_number``."""
     text = value.strip().upper() if isinstance(value, str) else normalise_id_number(str(value))
-    if (
-        len(text) == 18
-        and text[:17].isdigit()
-        and text.isascii()
-        and text[17] == ric.calc_check_digit(text)
-        and _place_and_day_valid(text[:14])
-    ):
-        return text
     _refuse_unless(validate_id_number, text)
     return text
 
