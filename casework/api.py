@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema,
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,34 +31,6 @@ def exception_handler(exc, context):
     if isinstance(exc, Invalid):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
-
-
-class Pagination(LimitOffsetPagination):
-    """Pages of at most ``max_limit`` rows; an offset past any real list is refused.
-
-    A ``limit`` above the maximum gives the maximum (the answer's ``next`` link
-    goes on), as DRF does. An ``offset`` that is not a whole number from 0 to
-    ``MAX_OFFSET`` is answered 400 naming ``offset`` (a larger one overflows the
-    database's integers).
-    """
-
-    default_limit = 50
-    max_limit = 500
-    MAX_OFFSET = 2**31 - 1
-
-    def get_offset(self, request):
-        raw = request.query_params.get(self.offset_query_param)
-        if raw is None or raw == "":
-            return 0
-        if not (raw.isascii() and raw.isdigit()) or int(raw) > self.MAX_OFFSET:
-            raise exceptions.ValidationError(
-                {
-                    self.offset_query_param: [
-                        _("A whole number from 0 to %(max)d.") % {"max": self.MAX_OFFSET}
-                    ]
-                }
-            )
-        return int(raw)
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from casework.api import Pagination
 from casework.models import AuditEvent
+from casework.pagination import Pagination
 from tests.factories import client_for, make_user
 from tests.registry.factories import make_worker
 
