@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casework.dates import validate_real_date
 from casework.deadlines import period_compute
 from casework.models import Deadline, DeadlineEntry, DeadlineReminder, Jurisdiction
 from casework.workdays import UNITS, PeriodError
@@ -17,7 +18,9 @@ from casework.workdays import UNITS, PeriodError
 
 class PeriodQuery(serializers.Serializer):
     start = serializers.DateField(
-        label=_("Start"), help_text=_("The day of the start event (not counted).")
+        label=_("Start"),
+        help_text=_("The day of the start event (not counted)."),
+        validators=[validate_real_date],
     )
     length = serializers.IntegerField(label=_("Length"), min_value=1, max_value=3660)
     unit = serializers.ChoiceField(label=_("Unit"), choices=UNITS)

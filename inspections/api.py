@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework.api import TransitionsMixin
+from casework.dates import validate_real_date
 from casework.exceptions import Invalid
 from casework.identifiers import mask_id_number
 from casework.models import Enterprise
@@ -56,7 +57,7 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 class InspectionCreateSerializer(serializers.Serializer):
     enterprise = serializers.CharField(label=_("Enterprise (USCC)"), max_length=18)
-    planned_on = serializers.DateField(label=_("Planned on"))
+    planned_on = serializers.DateField(label=_("Planned on"), validators=[validate_real_date])
     officers = serializers.ListField(child=serializers.CharField(), label=_("Officers"))
 
     def validate_enterprise(self, uscc):

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from casework.dates import validate_real_date
 from casework.models import Enterprise
 from casework.visibility import jurisdiction_q
 
@@ -82,7 +83,7 @@ class TransitionForm(forms.Form):
 
 class InspectionPlanForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
-    planned_on = forms.DateField(label=_("Planned on"))
+    planned_on = forms.DateField(label=_("Planned on"), validators=[validate_real_date])
     officers = forms.ModelMultipleChoiceField(
         label=_("Officers"),
         queryset=get_user_model().objects.none(),

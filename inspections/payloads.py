@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from casework.dates import validate_real_date
 from casework.transitions import Payload, register
 from inspections.models import Finding, Inspection
 
@@ -132,6 +133,7 @@ class DisposePayload(Payload):
         help_text=_("Required for a rectification order; a day after today."),
         required=False,
         allow_null=True,
+        validators=[validate_real_date],
     )
     transfer_to = serializers.CharField(
         label=_("Transferred to"),

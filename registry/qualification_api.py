@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import clock
+from casework.dates import validate_real_date
 from casework.identifiers import mask_id_number, validate_id_number
 from casework.models import Enterprise
 from casework.visibility import visibility_q
@@ -67,7 +68,12 @@ class QualificationQuery(serializers.Serializer):
         label=_("Resident ID number"), max_length=18, validators=[validate_id_number]
     )
     job = serializers.CharField(label=_("Job"), max_length=100)
-    on = serializers.DateField(label=_("On"), required=False, help_text=_("Default: today."))
+    on = serializers.DateField(
+        label=_("On"),
+        required=False,
+        help_text=_("Default: today."),
+        validators=[validate_real_date],
+    )
     special_ops = serializers.ListField(
         child=serializers.ChoiceField(choices=SpecialOpsCategory.choices),
         label=_("Special-operations categories"),

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from casework.dates import validate_real_date
 from casework.exceptions import Forbidden, Invalid
 from casework.identifiers import (
     mask_id_number,
@@ -133,14 +134,17 @@ def parse_uscc(value: Any) -> str:
 
 def parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    if not DATE_SHAPE.fullmatch(text):
-        raise Refused(_("A date is written YYYY-MM-DD."))
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise Refused(_("%(value)s is not a date that exists.") % {"value": text}) from None
+        day = value
+    else:
+        text = str(value).strip()
+        if not DATE_SHAPE.fullmatch(text):
+            raise Refused(_("A date is written YYYY-MM-DD."))
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise Refused(_("%(value)s is not a date that exists.") % {"value": text}) from None
+    _refuse_unless(validate_real_date, day)
+    return day
 
 
 def parse_bool(value: Any) -> bool:
