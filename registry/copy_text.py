@@ -67,7 +67,7 @@ def cell_rule(column: Column) -> tuple[dict[str, str], Callable[[str], str]]:
             value = raw.strip()
             if not value:
                 return blank()
-            if len(value) > max_length:
+            if len(value) > max_length or "\x00" in value:
                 parse(raw)  # refuses, with the rule's reason
             return value
 
@@ -110,15 +110,23 @@ class CopyFeed:
             return ""
 
 
-COPY_SPECIAL = re.compile(r"[\\\n\r]")
+COPY_SPECIAL = re.compile(r"[\\\n\r\x00]")
 
 
 def copy_line(fields: list[str], tail: str) -> str:
-    """One line of COPY text format, every field escaped; ``tail`` is appended as is."""
+    """One line of COPY text format, every field escaped; ``tail`` is appended as is.
+
+    PostgreSQL text cannot hold NUL, which only the key of a refused row can still
+    carry here (for finding duplicates): it is written as U+FFFD.
+    """
     escaped = [
         f
         if f is NULL
-        else f.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        else f.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\x00", "\ufffd")
         for f in fields
     ]
     if tail:

@@ -91,11 +91,19 @@ def scope_for(actor: User | None) -> Scope:
 # --- one column at a time --------------------------------------------------------------
 
 
+# A lone UTF-16 surrogate (only JSON can carry one) cannot be stored as UTF-8.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_text(max_length: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = str(value).strip()
         if len(text) > max_length:
             raise Refused(_("At most %(n)d characters.") % {"n": max_length})
+        if "\x00" in text:
+            raise Refused(_("Text may not contain the NUL character."))
+        if SURROGATE.search(text):
+            raise Refused(_("Text may not contain a lone surrogate character."))
         return text
 
     parse.max_length = max_length  # a free-text column (the import does not cache it)

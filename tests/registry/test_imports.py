@@ -113,6 +113,27 @@ def test_an_impossible_date_is_reported_and_nothing_is_imported(company, tmp_pat
     assert Worker.objects.count() == 0
 
 
+def test_a_nul_in_a_text_cell_is_reported_and_nothing_is_imported(company, tmp_path):
+    rows = [worker_row(company, 1), worker_row(company, 2, name="工\x00人")]
+    path = write_csv(tmp_path / "workers.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert errors_of(report) == [(3, "name", "Text may not contain the NUL character.")]
+    assert Worker.objects.count() == 0
+    assert AuditEvent.objects.filter(action="register_imported").count() == 1
+
+
+def test_a_nul_in_a_key_cell_is_reported_not_a_server_error(company, tmp_path):
+    rows = [worker_row(company, 1), worker_row(company, 2, id_number="45010319\x00900101002")]
+    path = write_csv(tmp_path / "workers.csv", WORKER_HEADER, rows)
+
+    report = import_file("workers", path)
+
+    assert [(row, column) for row, column, _reason in errors_of(report)] == [(3, "id_number")]
+    assert Worker.objects.count() == 0
+
+
 def test_an_empty_file_is_refused(db, tmp_path):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")

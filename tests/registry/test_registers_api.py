@@ -1,5 +1,7 @@
 """The register collections: visibility, masking, and writes with the import's rules."""
 
+import json
+
 import pytest
 
 from casework.models import AuditEvent
@@ -220,3 +222,31 @@ def test_trainers_and_skill_certificates_are_collections(company, worker):
         "450103********0018"
     )
     assert officer.get("/api/v1/skill-certificates/").json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("工\x00人", "Text may not contain the NUL character."),
+        ("工\ud800人", "Text may not contain a lone surrogate character."),
+    ],
+)
+def test_a_text_that_cannot_be_stored_is_refused_naming_the_field(company, name, reason):
+    client = client_for(make_user(role="officer", jurisdiction="450103"))
+    written = AuditEvent.objects.count()
+    body = {
+        "enterprise_uscc": company.uscc,
+        "id_number": "450103199001050018",
+        "name": name,
+        "job": "operator",
+    }
+
+    # As a JSON client sends it: the surrogate as a \\ud800 escape.
+    response = client.post(
+        "/api/v1/workers/", json.dumps(body, ensure_ascii=True), content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"name": [reason]}
+    assert not Worker.objects.exists()
+    assert AuditEvent.objects.count() == written
