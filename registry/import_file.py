@@ -8,14 +8,16 @@ file through this module and report in the same ``ImportReport``.
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.utils.translation import gettext as _
 
 from registry.rules import key_text
 from registry.services import Register, field_for
+
+T = TypeVar("T")
 
 IMPORT_KINDS = ("enterprises", "workers", "certificates", "trainings", "trainers")
 ENCODINGS = ("auto", "utf-8", "gbk")
@@ -217,7 +219,7 @@ def key_of(register: Register, names: list[str], cells: list[str]) -> str:
     return "\x1f".join(parts)
 
 
-def undecodable(report: ImportReport, codec: str, candidates: list[str], exc) -> None:
+def _undecodable(report: ImportReport, codec: str, candidates: list[str], exc) -> None:
     """Forget what was read in ``codec``; refuse the file when it was the last one to try."""
     report.rows = report.refused = report.error_count = 0
     report.errors.clear()
@@ -230,6 +232,25 @@ def undecodable(report: ImportReport, codec: str, candidates: list[str], exc) ->
             },
             row=exc.line,
         ) from None
+
+
+def read_decoded(encoding: str, report: ImportReport, read: Callable[[str], T]) -> tuple[str, T]:
+    """Run ``read(codec)`` with UTF-8, then GBK (or the one codec asked for) until it decodes.
+
+    Returns the codec and what ``read`` returned; the report names the codec. A
+    file that no codec decodes, or that has a header and no rows, is refused.
+    """
+    candidates = ["utf-8", "gbk"] if encoding == "auto" else [encoding]
+    for codec in candidates:
+        try:
+            result = read(codec)
+            break
+        except Undecodable as exc:
+            _undecodable(report, codec, candidates, exc)  # raises after the last one
+    report.encoding = codec
+    if report.rows == 0:
+        raise FileRefused(_("The file has a header but no rows."))
+    return codec, result
 
 
 def read_header(register: Register, stream, codec: str) -> list[str]:

@@ -16,11 +16,10 @@ from registry.import_file import (
     PROGRESS_EVERY,
     FileRefused,
     ImportReport,
-    Undecodable,
     data_records,
     key_of,
+    read_decoded,
     read_header,
-    undecodable,
 )
 from registry.rules import SeenKeys, duplicate_reason, duplicates, width_refusal
 from registry.services import Register, Row, Scope, row_clean, rows_resolve, rows_upsert
@@ -120,18 +119,12 @@ def _progress(progress: Callable[[str, int], None] | None, phase: str, rows: int
 
 def import_rows(register, scope, stream, report, encoding, progress) -> None:
     """Validate the whole file, then write it in one transaction (or nothing)."""
-    candidates = ["utf-8", "gbk"] if encoding == "auto" else [encoding]
-    for codec in candidates:
-        try:
-            names = read_header(register, stream, codec)
-            state = _Pass(register, scope, names, report)
-            suspects = _validate(state, data_records(stream, codec), progress)
-            break
-        except Undecodable as exc:
-            undecodable(report, codec, candidates, exc)
-    report.encoding = codec
-    if report.rows == 0:
-        raise FileRefused(_("The file has a header but no rows."))
+
+    def validate(codec: str) -> tuple[_Pass, set[str]]:
+        state = _Pass(register, scope, read_header(register, stream, codec), report)
+        return state, _validate(state, data_records(stream, codec), progress)
+
+    codec, (state, suspects) = read_decoded(encoding, report, validate)
     if suspects:
         _confirm_duplicates(state, data_records(stream, codec), suspects)
     if report.refused and not report.valid_only:

@@ -25,10 +25,9 @@ from registry.import_file import (
     PROGRESS_EVERY,
     FileRefused,
     ImportReport,
-    Undecodable,
     data_records,
+    read_decoded,
     read_header,
-    undecodable,
 )
 from registry.imports_direct import Direct
 from registry.rules import (
@@ -351,20 +350,15 @@ def import_staged(register, scope, stream, report, encoding, progress) -> None:
 
 def _import_staged(register, scope, stream, report, encoding, progress, cursor) -> None:
     connection = cursor.db
-    candidates = ["utf-8", "gbk"] if encoding == "auto" else [encoding]
-    for codec in candidates:
-        try:
-            with transaction.atomic(using=connection.alias):
-                names = read_header(register, stream, codec)
-                staging = _Staging(register, names, connection)
-                staging.create(cursor)
-                staging.load(cursor, data_records(stream, codec), report, progress)
-            break
-        except Undecodable as exc:
-            undecodable(report, codec, candidates, exc)
-    report.encoding = codec
-    if report.rows == 0:
-        raise FileRefused(_("The file has a header but no rows."))
+
+    def stage(codec: str) -> _Staging:
+        with transaction.atomic(using=connection.alias):
+            staging = _Staging(register, read_header(register, stream, codec), connection)
+            staging.create(cursor)
+            staging.load(cursor, data_records(stream, codec), report, progress)
+        return staging
+
+    _codec, staging = read_decoded(encoding, report, stage)
     found = staging.check_references(cursor, scope)
     if not (found or report.refused) and _insert_all_new(staging, cursor, report):
         pass
