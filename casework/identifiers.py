@@ -65,3 +65,10 @@ def mask_id_number(value: str) -> str:
     if len(value) != 18:
         return "*" * len(value)
     return f"{value[:6]}{'*' * 8}{value[-4:]}"
+
+
+def mask_number(value: str) -> str:
+    """Any other identifying number (a certificate's, say): the last four characters only."""
+    value = (value or "").strip()
+    shown = 4 if len(value) > 8 else 0
+    return "*" * (len(value) - shown) + value[len(value) - shown :]

@@ -45,6 +45,24 @@ def visibility_q(model: type[models.Model], user) -> Q:
     return staff_or_enterprise_q(user, path_lookup=path_lookup, enterprise_lookup=enterprise_lookup)
 
 
+def sees(user, *, path: str, enterprise_id: int) -> bool:
+    """``staff_or_enterprise_q`` for one object already read: its jurisdiction path and enterprise.
+
+    For callers that have the object's place in hand from a statement they sent
+    anyway (the qualification check's registers) and must not send another.
+    ``tests/casework/test_visibility.py`` holds it equal to the query form.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if getattr(user, "is_enterprise_user", False):
+        return user.enterprise_id is not None and user.enterprise_id == enterprise_id
+    if user.is_superuser or (user.role == user.Role.ADMIN and user.jurisdiction_id is None):
+        return True
+    if not user.is_staff_role or user.jurisdiction_id is None:
+        return False
+    return path.startswith(user.jurisdiction.path)
+
+
 class VisibleQuerySet(models.QuerySet):
     """For models that declare ``visibility = (jurisdiction path lookup, enterprise lookup)``."""
 

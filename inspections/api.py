@@ -24,6 +24,7 @@ from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from inspections.payloads import officers_resolve
 from inspections.services import evidence_store, inspection_create, worker_check_record
+from registry.disclosure import disclose_reasons
 from registry.models import SpecialOpsCategory
 
 
@@ -137,6 +138,19 @@ class WorkerCheckSerializer(serializers.ModelSerializer):
         return check.finding_id
 
 
+def _as_seen_by(user, inspection: Inspection, checks) -> list[dict]:
+    """Worker checks of ``inspection`` (which ``user`` may see), their rows as ``user`` may.
+
+    The register rows of one page are disclosed together: one query per register.
+    """
+    data = WorkerCheckSerializer(checks, many=True).data
+    reasons = [reason for check in data for reason in check["reasons"]]
+    shown = iter(disclose_reasons(user, reasons, known_enterprise=inspection.enterprise_id))
+    for check in data:
+        check["reasons"] = [next(shown) for _reason in check["reasons"]]
+    return data
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     file = serializers.SerializerMethodField()
@@ -209,13 +223,13 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
         inspection = self.get_object()
         if request.method == "GET":
             checks = inspection.worker_checks.select_related("checked_by", "finding")
-            return Response(WorkerCheckSerializer(checks, many=True).data)
+            return Response(_as_seen_by(request.user, inspection, checks))
         given = WorkerCheckInput(data=request.data)
         given.is_valid(raise_exception=True)
         check = worker_check_record(
             inspection=inspection, actor=request.user, **given.validated_data
         )
-        return Response(WorkerCheckSerializer(check).data, status=201)
+        return Response(_as_seen_by(request.user, inspection, [check])[0], status=201)
 
     @extend_schema(
         request=EvidenceUpload,

@@ -37,6 +37,7 @@ from casework.identifiers import normalise_id_number, validate_id_number
 from inspections import events
 from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
+from registry.disclosure import disclose_reasons
 from registry.models import SpecialOpsCategory, Worker
 from registry.qualification import ENTERPRISE_LEVEL, WORKER_LEVEL, Reason, qualification_check
 
@@ -171,7 +172,11 @@ def worker_check_record(
             is_team_leader=result.is_team_leader,
             checked_on=today,
             qualified=result.qualified,
-            reasons=[reason.as_dict() for reason in result.reasons],
+            # Decided from every register; recorded with only the rows the
+            # officer may read (each later reader sees fewer, never more).
+            reasons=disclose_reasons(
+                actor, [reason.as_dict() for reason in result.reasons], places=result.places
+            ),
             checked_by=actor,
             checked_at=now,
         )

@@ -106,6 +106,9 @@ class Qualification:
     special_ops: tuple[str, ...]
     is_team_leader: bool
     rows: tuple[dict, ...] = field(default=())  # every register row the decision read
+    # Where each row lives: (register, id) -> its (jurisdiction path, enterprise)
+    # places; a caller who may see one of them may read the row.
+    places: dict[tuple[str, int], tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     @property
     def codes(self) -> list[str]:
@@ -119,9 +122,12 @@ def _reason(code: str, *, rows=(), detail: str = "") -> Reason:
 
 # The registers the check reads, in ONE constant statement for every input (no
 # ORM compilation per call; the same on SQLite and PostgreSQL): the worker, every
-# training of the person on or before the date, every certificate of the person
-# issued on or before the date, and the lowest internal trainer id for the job
-# (NULL when there is none). Each branch is an index scan (bench/qualification.py
+# training of the person on or before the date with its enterprise's
+# jurisdiction path, every certificate of the person issued on or before the
+# date, the lowest internal trainer id for the job (NULL when there is none),
+# and every enterprise that employs the person with its jurisdiction path. The
+# paths decide which rows a caller may be shown (``registry.disclosure``)
+# without another statement. Each branch is an index scan (bench/qualification.py
 # prints the plan at a city's size). Typed NULLs keep PostgreSQL's pairwise UNION
 # type resolution happy; the decision is made in Python.
 #
@@ -131,9 +137,13 @@ SELECT 'worker', id, enterprise_id, job, name, CAST(special_ops AS TEXT), barred
        is_team_leader, barred_from_duty, hired_on, barred_since, CAST(NULL AS DATE)
 FROM registry_worker WHERE enterprise_id = %s AND id_number = %s
 UNION ALL
-SELECT 'training', id, enterprise_id, kind, job, course, CAST(NULL AS TEXT),
-       theory_passed, practical_passed, assessed_on, CAST(NULL AS DATE), CAST(NULL AS DATE)
-FROM registry_training WHERE id_number = %s AND assessed_on <= %s
+SELECT 'training', t.id, t.enterprise_id, t.kind, t.job, t.course, j.path,
+       t.theory_passed, t.practical_passed, t.assessed_on, CAST(NULL AS DATE),
+       CAST(NULL AS DATE)
+FROM registry_training AS t
+JOIN casework_enterprise AS e ON e.id = t.enterprise_id
+JOIN casework_jurisdiction AS j ON j.code = e.jurisdiction_id
+WHERE t.id_number = %s AND t.assessed_on <= %s
 UNION ALL
 SELECT 'certificate', id, CAST(NULL AS INTEGER), category, number, CAST(NULL AS TEXT),
        CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN),
@@ -144,6 +154,14 @@ SELECT 'trainer', MIN(id), CAST(NULL AS INTEGER), CAST(NULL AS TEXT), CAST(NULL 
        CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN),
        CAST(NULL AS DATE), CAST(NULL AS DATE), CAST(NULL AS DATE)
 FROM registry_trainer WHERE enterprise_id = %s AND job = %s
+UNION ALL
+SELECT 'employer', w.enterprise_id, w.enterprise_id, j.path, CAST(NULL AS TEXT),
+       CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN),
+       CAST(NULL AS DATE), CAST(NULL AS DATE), CAST(NULL AS DATE)
+FROM registry_worker AS w
+JOIN casework_enterprise AS e ON e.id = w.enterprise_id
+JOIN casework_jurisdiction AS j ON j.code = e.jurisdiction_id
+WHERE w.id_number = %s
 """
 _WORKER_FIELDS = [
     "id",
@@ -165,7 +183,7 @@ def registers_params(
 ) -> list:
     """The parameters of ``REGISTERS_SQL``, the date adapted for the database."""
     day = connection.ops.adapt_datefield_value(on)
-    return [enterprise_id, id_number, id_number, day, id_number, day, enterprise_id, job]
+    return [enterprise_id, id_number, id_number, day, id_number, day, enterprise_id, job, id_number]
 
 
 def _date(value) -> datetime.date | None:
@@ -189,6 +207,7 @@ class _Training:
     theory_passed: bool
     practical_passed: bool
     assessed_on: datetime.date
+    path: str  # the jurisdiction of the training's enterprise
 
     @property
     def passed(self) -> bool:
@@ -240,7 +259,8 @@ def _certificate_valid_on(certificate: _Certificate, on: datetime.date) -> bool:
 
 
 def _read_registers(enterprise: Enterprise, id_number: str, job: str, on: datetime.date):
-    """One statement: the worker (or None), trainings newest first, certificates, a trainer."""
+    """One statement: the worker (or None), trainings newest first, certificates, a
+    trainer, and the places (jurisdiction path, enterprise) that employ the person."""
     connection = connections[router.db_for_read(Worker)]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -250,12 +270,14 @@ def _read_registers(enterprise: Enterprise, id_number: str, job: str, on: dateti
             ),
         )
         found = cursor.fetchall()
-    worker, trainings, certificates, has_trainer = None, [], [], False
+    worker, trainings, certificates, has_trainer, employers = None, [], [], False, []
     for register, pk, enterprise_id, t1, t2, t3, t4, f1, f2, d1, d2, d3 in found:
         if register == "training":
             trainings.append(
-                _Training(pk, enterprise_id, t1, t2, t3, bool(f1), bool(f2), _date(d1))
+                _Training(pk, enterprise_id, t1, t2, t3, bool(f1), bool(f2), _date(d1), t4)
             )
+        elif register == "employer":
+            employers.append((t1, enterprise_id))
         elif register == "certificate":
             certificates.append(_Certificate(pk, t1, t2, _date(d1), _date(d2), _date(d3)))
         elif register == "worker":
@@ -269,7 +291,17 @@ def _read_registers(enterprise: Enterprise, id_number: str, job: str, on: dateti
             has_trainer = pk is not None
     trainings.sort(key=lambda t: (t.assessed_on, t.pk), reverse=True)
     certificates.sort(key=lambda c: (c.valid_until, c.pk), reverse=True)
-    return worker, trainings, certificates, has_trainer
+    return worker, trainings, certificates, has_trainer, tuple(employers)
+
+
+def _places(enterprise, worker, trainings, certificates, employers) -> dict:
+    """(register, id) -> the places of the row: a training's enterprise; for a
+    certificate, every enterprise that employs the person; the worker's own."""
+    places = {("training", t.pk): ((t.path, t.enterprise_id),) for t in trainings}
+    places.update({("certificate", c.pk): employers for c in certificates})
+    if worker is not None:
+        places["worker", worker.pk] = tuple(p for p in employers if p[1] == enterprise.pk)
+    return places
 
 
 def qualification_check(
@@ -287,7 +319,9 @@ def qualification_check(
     reasons: list[Reason] = []
     rows: list[dict] = []
 
-    worker, trainings, certificates, has_trainer = _read_registers(enterprise, id_number, job, on)
+    worker, trainings, certificates, has_trainer, employers = _read_registers(
+        enterprise, id_number, job, on
+    )
     if worker is not None:
         rows.append({"register": "worker", "id": worker.pk, "job": worker.job})
     categories = sorted(set(special_ops or ()) | set(worker.special_ops if worker else ()))
@@ -364,4 +398,5 @@ def qualification_check(
         special_ops=tuple(categories),
         is_team_leader=team_leader,
         rows=tuple(rows),
+        places=_places(enterprise, worker, trainings, certificates, employers),
     )

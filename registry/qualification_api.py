@@ -21,6 +21,7 @@ from casework.dates import validate_real_date
 from casework.identifiers import mask_id_number, validate_id_number
 from casework.models import Enterprise
 from casework.visibility import visibility_q
+from registry.disclosure import disclose
 from registry.models import SpecialOpsCategory
 from registry.qualification import Qualification, qualification_check
 
@@ -97,16 +98,28 @@ class QualificationQuery(serializers.Serializer):
         return enterprise
 
 
-def qualification_as_dict(result: Qualification, *, id_number: str) -> dict:
-    """The answer as the API gives it; the ID number is masked."""
+def qualification_as_dict(result: Qualification, *, id_number: str, user) -> dict:
+    """The answer as the API gives it to ``user``.
+
+    The ID number is masked; register rows that ``user`` may not read are named
+    by their kind only (``registry.disclosure``).
+    """
+    reasons = [reason.as_dict() for reason in result.reasons]
+    rows, *reason_rows = disclose(
+        user,
+        [result.rows, *(reason["rows"] for reason in reasons)],
+        places=result.places,
+    )
     return {
         "id_number": mask_id_number(id_number),
         "qualified": result.qualified,
-        "reasons": [reason.as_dict() for reason in result.reasons],
+        "reasons": [
+            {**reason, "rows": shown} for reason, shown in zip(reasons, reason_rows, strict=True)
+        ],
         "worker": result.worker.pk if result.worker else None,
         "special_ops": list(result.special_ops),
         "is_team_leader": result.is_team_leader,
-        "rows": list(result.rows),
+        "rows": rows,
     }
 
 
@@ -140,4 +153,10 @@ class QualificationCheckView(APIView):
             special_ops=given["special_ops"],
             is_team_leader=given["is_team_leader"],
         )
-        return Response(qualification_as_dict(result, id_number=given["id_number"]))
+        return Response(
+            qualification_as_dict(
+                result,
+                id_number=given["id_number"],
+                user=request.user,
+            )
+        )

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
-from casework.identifiers import validate_id_number
+from casework.identifiers import mask_number, validate_id_number
 from tests.factories import client_for, make_enterprise, make_user
 from tests.registry.factories import valid_id_number
 
@@ -84,3 +84,11 @@ def test_an_officer_registers_a_worker_born_before_the_region_code(number):
 
     assert response.status_code == 201, response.json()
     assert enterprise.workers.get().id_number == number
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [("T450103199001010018", "***************0018"), ("AB123456", "********"), ("", "")],
+)
+def test_other_numbers_show_at_most_their_last_four_characters(number, masked):
+    assert mask_number(number) == masked

@@ -127,3 +127,34 @@ def test_an_inactive_staff_user_sees_nothing(world):
 
 def test_an_anonymous_caller_gets_no_list():
     assert APIClient().get("/api/v1/enterprises/").status_code in (401, 403)
+
+
+def test_sees_is_the_query_form_for_one_object_in_hand(world):
+    """``visibility.sees`` (no query) answers as ``Enterprise.objects.visible_to`` does."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from casework.models import Enterprise
+    from casework.visibility import sees
+
+    inactive = make_user(role="officer", jurisdiction="450100")
+    inactive.is_active = False
+    superuser = make_user(role="officer", jurisdiction="450123")
+    superuser.is_superuser = True
+    users = [
+        AnonymousUser(),
+        inactive,
+        superuser,
+        make_user(role="admin", jurisdiction=None),
+        make_user(role="enterprise", enterprise=world["district"]),
+        make_user(role="enterprise", enterprise=world["county"]),
+        *(
+            make_user(role=role, jurisdiction=code)
+            for role in ("officer", "supervisor", "legal_reviewer", "admin")
+            for code in ("450100", "450103", "450123")
+        ),
+    ]
+    for user in users:
+        for enterprise in Enterprise.objects.select_related("jurisdiction"):
+            expected = Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
+            found = sees(user, path=enterprise.jurisdiction.path, enterprise_id=enterprise.pk)
+            assert found is expected, (user, enterprise)
