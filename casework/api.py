@@ -2,7 +2,13 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiTypes,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -11,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casework import audit, events
+from casework import events, timeline
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.models import AuditEvent
 from casework.transitions import transition_perform, transitions_available
@@ -34,12 +40,25 @@ def exception_handler(exc, context):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor_username")
+    """An event of a case's timeline, numbered within the case (``number``, from 1).
+
+    Staff read the audit record itself: the global sequence, the chain's hash,
+    the payload and who acted by username. An enterprise user reads what
+    happened to its case and when, and who acted by name; the global sequence
+    (which tells how much happens elsewhere), the hash and the payload are null.
+    """
+
+    number = serializers.SerializerMethodField()
+    seq = serializers.SerializerMethodField()
+    hash = serializers.SerializerMethodField()
+    payload = serializers.SerializerMethodField()
+    actor = serializers.SerializerMethodField()
     role = serializers.CharField(source="actor_role")
 
     class Meta:
         model = AuditEvent
         fields = [
+            "number",
             "seq",
             "recorded_at",
             "occurred_at",
@@ -54,6 +73,27 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "file_hashes",
             "hash",
         ]
+
+    def _staff(self) -> bool:
+        return not self.context.get("enterprise_reader", False)
+
+    def get_number(self, event) -> int:
+        return event.number
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_seq(self, event):
+        return event.seq if self._staff() else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_hash(self, event):
+        return event.hash if self._staff() else None
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_payload(self, event):
+        return event.payload if self._staff() else None
+
+    def get_actor(self, event) -> str:
+        return event.actor_username if self._staff() else timeline.actor_name(event)
 
 
 TransitionListSerializer = inline_serializer(
@@ -117,10 +157,11 @@ class TransitionsMixin:
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         instance = self.get_object()
-        events = AuditEvent.objects.filter(
-            object_type=audit.object_label(instance), object_id=str(instance.pk)
-        ).order_by("seq")
-        return Response(AuditEventSerializer(events, many=True).data)
+        events = list(timeline.timeline_events(obj=instance).select_related("actor"))
+        for number, event in enumerate(events, 1):
+            event.number = number
+        context = {"enterprise_reader": getattr(request.user, "is_enterprise_user", False)}
+        return Response(AuditEventSerializer(events, many=True, context=context).data)
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from casework.dates import validate_real_date
 from casework.deadlines import period_compute
+from casework.filters import ScopedFilterSet
 from casework.models import Deadline, DeadlineEntry, DeadlineReminder, Jurisdiction
 from casework.workdays import UNITS, PeriodError
 
@@ -151,7 +152,7 @@ class DeadlineEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(ScopedFilterSet):
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     status = django_filters.ChoiceFilter(

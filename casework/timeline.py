@@ -19,6 +19,7 @@ from casework.transitions import state_label, transition_label
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    number: int  # within the case, from 1 (never the global audit sequence)
     event: AuditEvent
     label: str
     actor: str
@@ -66,6 +67,7 @@ def timeline_for(*, obj: models.Model) -> list[TimelineEntry]:
     model = type(obj)
     return [
         TimelineEntry(
+            number=number,
             event=event,
             label=event_label(model, event),
             actor=actor_name(event),
@@ -73,5 +75,5 @@ def timeline_for(*, obj: models.Model) -> list[TimelineEntry]:
             target=state_label(model, event.target_state) if event.target_state else "",
             details=_details(event.payload),
         )
-        for event in timeline_events(obj=obj).select_related("actor")
+        for number, event in enumerate(timeline_events(obj=obj).select_related("actor"), 1)
     ]

@@ -23,7 +23,12 @@ from casework.models import Enterprise
 from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from inspections.payloads import officers_resolve
-from inspections.services import evidence_store, inspection_create, worker_check_record
+from inspections.services import (
+    evidence_store,
+    inspection_create,
+    inspection_may_plan,
+    worker_check_record,
+)
 from registry.disclosure import disclose_reasons
 from registry.models import SpecialOpsCategory
 
@@ -73,7 +78,10 @@ class InspectionCreateSerializer(serializers.Serializer):
     def validate(self, attrs):
         try:
             attrs["officers"] = officers_resolve(
-                usernames=attrs["officers"], enterprise=attrs["enterprise"], on=None
+                usernames=attrs["officers"],
+                enterprise=attrs["enterprise"],
+                on=None,
+                caller=self.context["request"].user,
             )
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"officers": exc.detail}) from None
@@ -207,6 +215,7 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
         return InspectionCreateSerializer if self.action == "create" else InspectionSerializer
 
     def create(self, request, *args, **kwargs):
+        inspection_may_plan(request.user)
         given = InspectionCreateSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         inspection = inspection_create(actor=request.user, **given.validated_data)

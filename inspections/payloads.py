@@ -7,16 +7,19 @@ from rest_framework import serializers
 
 from casework.dates import validate_real_date
 from casework.transitions import Payload, register
+from casework.visibility import jurisdiction_q
 from inspections.models import Finding, Inspection
 
 MIN_OFFICERS = 2
 
 
-def officers_resolve(*, usernames: list[str], enterprise, on) -> list:
+def officers_resolve(*, usernames: list[str], enterprise, on, caller) -> list:
     """Return the officers named, or raise naming every one that cannot inspect on ``on``.
 
     Each must be an active officer whose jurisdiction covers the enterprise and
-    whose enforcement credential is valid on that day.
+    whose enforcement credential is valid on that day. An officer outside the
+    caller's jurisdiction is answered as an unknown username: the refusal does
+    not tell who works elsewhere.
     """
     if len(set(usernames)) < MIN_OFFICERS:
         raise serializers.ValidationError(
@@ -26,13 +29,16 @@ def officers_resolve(*, usernames: list[str], enterprise, on) -> list:
         u.username: u
         for u in get_user_model()
         .objects.select_related("jurisdiction")
+        .filter(jurisdiction_q(caller, "jurisdiction__path"))
         .filter(username__in=usernames, is_active=True, role="officer")
     }
     problems = []
     for username in dict.fromkeys(usernames):
         officer = found.get(username)
         if officer is None:
-            problems.append(_("%(u)s is not an active officer.") % {"u": username})
+            problems.append(
+                _("%(u)s is not an active officer in your jurisdiction.") % {"u": username}
+            )
         elif officer.jurisdiction is None or not officer.jurisdiction.contains(
             enterprise.jurisdiction
         ):
@@ -58,7 +64,12 @@ class StartPayload(Payload):
     def validate_officers(self, usernames):
         inspection = self.context["instance"]
         today = timezone.localdate(self.context["now"])
-        officers = officers_resolve(usernames=usernames, enterprise=inspection.enterprise, on=today)
+        officers = officers_resolve(
+            usernames=usernames,
+            enterprise=inspection.enterprise,
+            on=today,
+            caller=self.context["actor"],
+        )
         if self.context["actor"] not in officers:
             raise serializers.ValidationError(_("You must be one of the inspecting officers."))
         return officers

@@ -45,12 +45,17 @@ EVIDENCE_STATES = (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED)
 MAX_DESCRIPTION = 300  # Evidence.description
 
 
+def inspection_may_plan(actor) -> None:
+    """Raise unless ``actor`` may plan inspections (before reading what they asked for)."""
+    if not actor.has_role("officer", "supervisor"):
+        raise Forbidden()
+
+
 def inspection_create(
     *, actor, enterprise, planned_on: datetime.date, officers: list
 ) -> Inspection:
     """Plan an inspection of ``enterprise`` by ``officers``."""
-    if not actor.has_role("officer", "supervisor"):
-        raise Forbidden()
+    inspection_may_plan(actor)
     with transaction.atomic():
         inspection = Inspection.objects.create(
             enterprise=enterprise, planned_on=planned_on, created_by=actor, created_at=clock.now()

@@ -33,23 +33,24 @@ from casework.models import Enterprise, Jurisdiction
 from registry.models import Worker
 
 # Why a row is refused, by code; the SQL of a rule names the code, the report its reason.
+# Outside the caller's jurisdiction, "registered elsewhere" and "not registered"
+# are one code and one message: a refusal must not tell what exists elsewhere.
+# Only a key that must be unique across the city (a credit code, a certificate
+# number) is refused for being taken, without saying where or by whom.
 REASONS = {
-    "no_enterprise": gettext_lazy("No enterprise with this credit code is registered."),
-    "enterprise_out_of_scope": gettext_lazy("This enterprise is outside your jurisdiction."),
+    "no_enterprise": gettext_lazy(
+        "No enterprise with this credit code is registered in your jurisdiction."
+    ),
     "no_worker_at_enterprise": gettext_lazy(
         "No worker with this ID number is registered at this enterprise."
     ),
-    "no_person": gettext_lazy("No registered worker has this ID number."),
-    "person_out_of_scope": gettext_lazy(
-        "This person works for no enterprise in your jurisdiction."
+    "no_person": gettext_lazy("No worker with this ID number is registered in your jurisdiction."),
+    "number_taken": gettext_lazy(
+        "This certificate number is already registered for another ID number."
     ),
-    "number_of_another_person": gettext_lazy(
-        "This certificate number is registered to another person."
-    ),
-    "no_jurisdiction": gettext_lazy("No jurisdiction has this division code."),
-    "jurisdiction_out_of_scope": gettext_lazy("This jurisdiction is outside yours."),
-    "enterprise_registered_out_of_scope": gettext_lazy(
-        "This enterprise is registered outside your jurisdiction."
+    "no_jurisdiction": gettext_lazy("No division with this code lies within your jurisdiction."),
+    "uscc_taken": gettext_lazy(
+        "This credit code is already registered; only its own jurisdiction may change it."
     ),
 }
 
@@ -165,10 +166,8 @@ class EnterpriseKnown(Rule):
         }
         for row in rows:
             match = found.get(row.values["enterprise_uscc"])
-            if match is None:
+            if match is None or not scope.covers(match[1]):
                 row.refuse("enterprise_uscc", reason("no_enterprise"))
-            elif not scope.covers(match[1]):
-                row.refuse("enterprise_uscc", reason("enterprise_out_of_scope"))
             else:
                 row.values["enterprise_id"] = match[0]
 
@@ -176,8 +175,7 @@ class EnterpriseKnown(Rule):
         inside, params = _inside("j.path", scope)
         return [
             (
-                f"SELECT s.line, 'enterprise_uscc', CASE WHEN e.id IS NULL THEN 'no_enterprise' "
-                f"ELSE 'enterprise_out_of_scope' END, NULL FROM {stage.table} s "
+                f"SELECT s.line, 'enterprise_uscc', 'no_enterprise', NULL FROM {stage.table} s "
                 f"LEFT JOIN {stage.quoted(Enterprise)} e "
                 f"ON e.uscc = s.{stage.column('enterprise_uscc')} "
                 f"LEFT JOIN {stage.quoted(Jurisdiction)} j ON j.code = e.jurisdiction_id "
@@ -234,20 +232,15 @@ class PersonKnown(Rule):
         ).values_list("id_number", "enterprise__jurisdiction__path"):
             places.setdefault(id_number, []).append(path)
         for row in rows:
-            paths = places.get(row.values["id_number"])
-            if not paths:
+            if not any(scope.covers(path) for path in places.get(row.values["id_number"], ())):
                 row.refuse("id_number", reason("no_person"))
-            elif not any(scope.covers(path) for path in paths):
-                row.refuse("id_number", reason("person_out_of_scope"))
 
     def sql(self, stage, scope):
         inside, params = _inside("j.path", scope)
         id_number, workers = stage.column("id_number"), stage.quoted(Worker)
         return [
             (
-                f"SELECT s.line, 'id_number', CASE WHEN NOT EXISTS (SELECT 1 FROM {workers} w "
-                f"WHERE w.id_number = s.{id_number}) THEN 'no_person' "
-                f"ELSE 'person_out_of_scope' END, NULL FROM {stage.table} s "
+                f"SELECT s.line, 'id_number', 'no_person', NULL FROM {stage.table} s "
                 f"WHERE s.ok AND NOT EXISTS (SELECT 1 FROM {workers} w "
                 f"JOIN {stage.quoted(Enterprise)} e ON e.id = w.enterprise_id "
                 f"JOIN {stage.quoted(Jurisdiction)} j ON j.code = e.jurisdiction_id "
@@ -273,12 +266,12 @@ class NumberOfOnePerson(Rule):
         for row in rows:
             holder = holders.get(row.values["number"])
             if holder is not None and holder != row.values["id_number"]:
-                row.refuse("number", reason("number_of_another_person"))
+                row.refuse("number", reason("number_taken"))
 
     def sql(self, stage, scope):
         return [
             (
-                f"SELECT s.line, 'number', 'number_of_another_person', NULL FROM {stage.table} s "
+                f"SELECT s.line, 'number', 'number_taken', NULL FROM {stage.table} s "
                 f"JOIN {stage.quoted(self.model)} c ON c.number = s.{stage.column('number')} "
                 f"WHERE s.ok AND c.id_number <> s.{stage.column('id_number')}",
                 [],
@@ -293,10 +286,8 @@ class JurisdictionKnown(Rule):
         paths = dict(Jurisdiction.objects.values_list("code", "path"))
         for row in _usable(rows, "jurisdiction"):
             path = paths.get(row.values["jurisdiction"])
-            if path is None:
+            if path is None or not scope.covers(path):
                 row.refuse("jurisdiction", reason("no_jurisdiction"))
-            elif not scope.covers(path):
-                row.refuse("jurisdiction", reason("jurisdiction_out_of_scope"))
             else:
                 row.values["jurisdiction_id"] = row.values["jurisdiction"]
 
@@ -304,8 +295,7 @@ class JurisdictionKnown(Rule):
         inside, params = _inside("j.path", scope)
         return [
             (
-                f"SELECT s.line, 'jurisdiction', CASE WHEN j.code IS NULL THEN 'no_jurisdiction' "
-                f"ELSE 'jurisdiction_out_of_scope' END, NULL FROM {stage.table} s "
+                f"SELECT s.line, 'jurisdiction', 'no_jurisdiction', NULL FROM {stage.table} s "
                 f"LEFT JOIN {stage.quoted(Jurisdiction)} j "
                 f"ON j.code = s.{stage.column('jurisdiction')} "
                 f"WHERE s.ok AND (j.code IS NULL OR NOT {inside})",
@@ -332,7 +322,7 @@ class EnterpriseNotElsewhere(Rule):
         for row in rows:
             path = current.get(row.values["uscc"])
             if path is not None and not scope.covers(path):
-                row.refuse("uscc", reason("enterprise_registered_out_of_scope"))
+                row.refuse("uscc", reason("uscc_taken"))
 
     def sql(self, stage, scope):
         if scope.path is None:
@@ -340,7 +330,7 @@ class EnterpriseNotElsewhere(Rule):
         inside, params = _inside("j.path", scope)
         return [
             (
-                f"SELECT s.line, 'uscc', 'enterprise_registered_out_of_scope', NULL "
+                f"SELECT s.line, 'uscc', 'uscc_taken', NULL "
                 f"FROM {stage.table} s JOIN {stage.quoted(Enterprise)} e "
                 f"ON e.uscc = s.{stage.column('uscc')} "
                 f"JOIN {stage.quoted(Jurisdiction)} j ON j.code = e.jurisdiction_id "

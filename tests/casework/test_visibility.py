@@ -158,3 +158,31 @@ def test_sees_is_the_query_form_for_one_object_in_hand(world):
             expected = Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
             found = sees(user, path=enterprise.jurisdiction.path, enterprise_id=enterprise.pk)
             assert found is expected, (user, enterprise)
+
+
+def test_an_enterprise_reads_its_timeline_numbered_within_the_case(world):
+    """Not the global audit sequence (which tells how much happens elsewhere), nor usernames."""
+    from casework.models import AuditEvent
+
+    own = world["district_inspection"]
+    # Activity elsewhere moves the global sequence, not this case's numbers.
+    for _ in range(3):
+        make_inspection(
+            enterprise=world["county"],
+            officers=[world["county_officer"], make_user(role="officer", jurisdiction="450123")],
+        )
+    portal_user = make_user(role="enterprise", enterprise=world["district"])
+    staff = client_for(world["district_officer"]).get(f"/api/v1/inspections/{own.pk}/timeline/")
+    portal = client_for(portal_user).get(f"/api/v1/inspections/{own.pk}/timeline/")
+
+    assert staff.status_code == portal.status_code == 200
+    events = AuditEvent.objects.filter(object_type="inspections.inspection", object_id=str(own.pk))
+    assert [e["number"] for e in portal.json()] == list(range(1, events.count() + 1))
+    assert [e["number"] for e in staff.json()] == [e["number"] for e in portal.json()]
+    assert [e["seq"] for e in staff.json()] == list(
+        events.order_by("seq").values_list("seq", flat=True)
+    )
+    for event in portal.json():
+        assert event["seq"] is None and event["hash"] is None and event["payload"] is None
+        assert event["actor"] != world["district_officer"].username
+    assert world["district_officer"].username not in portal.content.decode()

@@ -1,6 +1,7 @@
 """Planning an inspection over the API, and starting it on the clock's day."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -103,6 +104,23 @@ def test_planning_with_one_officer_or_a_foreign_officer_is_400_naming_officers(
     assert "officers" in alone.json()
     assert outsider.username in " ".join(mixed.json()["officers"])
     assert AuditEvent.objects.count() == before
+
+
+def test_an_officer_of_another_county_is_answered_as_an_unknown_username(enterprise, officers):
+    outsider = make_user(role="officer", jurisdiction="450123")
+    before = (Inspection.objects.count(), AuditEvent.objects.count())
+
+    foreign = plan(officers[0], enterprise, [officers[0], outsider]).json()["officers"]
+    nobody = SimpleNamespace(username="nobody")
+    unknown = plan(officers[0], enterprise, [officers[0], nobody]).json()["officers"]
+
+    assert [m.replace(outsider.username, "nobody") for m in foreign] == unknown
+    assert (Inspection.objects.count(), AuditEvent.objects.count()) == before
+    # A city supervisor, who may see both, is told why the county officer cannot go.
+    city = make_user(role="supervisor", jurisdiction="450100")
+    told = plan(city, enterprise, [officers[0], outsider]).json()["officers"]
+    assert len(told) == 1 and told[0].startswith(outsider.username)
+    assert told != [m.replace("nobody", outsider.username) for m in unknown]
 
 
 def test_an_enterprise_user_may_not_plan_an_inspection_of_its_own_enterprise(enterprise, officers):

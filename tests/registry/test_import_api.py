@@ -92,7 +92,7 @@ def test_rows_of_a_foreign_jurisdiction_are_refused_per_row(company, tmp_path):
         {
             "row": 3,
             "column": "enterprise_uscc",
-            "reason": "This enterprise is outside your jurisdiction.",
+            "reason": "No enterprise with this credit code is registered in your jurisdiction.",
         }
     ]
     assert partial.status_code == 200

@@ -87,7 +87,11 @@ def test_an_unknown_enterprise_is_reported_and_nothing_is_imported(company, tmp_
     report = import_file("workers", path)
 
     assert errors_of(report) == [
-        (3, "enterprise_uscc", "No enterprise with this credit code is registered.")
+        (
+            3,
+            "enterprise_uscc",
+            "No enterprise with this credit code is registered in your jurisdiction.",
+        )
     ]
     assert Worker.objects.count() == 0
 
@@ -380,7 +384,11 @@ def test_enterprises_are_imported_with_their_jurisdiction(tmp_path, db):
 
     report = import_file("enterprises", path, valid_only=True)
 
-    assert errors_of(report)[0] == (3, "jurisdiction", "No jurisdiction has this division code.")
+    assert errors_of(report)[0] == (
+        3,
+        "jurisdiction",
+        "No division with this code lies within your jurisdiction.",
+    )
     assert errors_of(report)[1][:2] == (4, "sector")
     enterprise = Enterprise.objects.get(uscc=valid_uscc(20))
     assert (enterprise.jurisdiction_id, enterprise.address) == ("450103", "青秀路1号")
@@ -400,7 +408,7 @@ def test_certificates_need_a_registered_worker_anywhere(company, tmp_path):
     report = import_file("certificates", path)
 
     assert errors_of(report) == [
-        (3, "id_number", "No registered worker has this ID number."),
+        (3, "id_number", "No worker with this ID number is registered in your jurisdiction."),
         (4, "valid_until", "A certificate cannot expire before it is issued."),
     ]
     assert Certificate.objects.count() == 0
@@ -509,7 +517,11 @@ def test_rows_of_enterprises_outside_the_callers_jurisdiction_are_refused(compan
     report = import_file("workers", path, actor=officer, valid_only=True)
 
     assert errors_of(report) == [
-        (3, "enterprise_uscc", "This enterprise is outside your jurisdiction.")
+        (
+            3,
+            "enterprise_uscc",
+            "No enterprise with this credit code is registered in your jurisdiction.",
+        )
     ]
     assert list(Worker.objects.values_list("enterprise_id", flat=True)) == [mine.pk]
 
@@ -599,7 +611,7 @@ def test_a_certificate_number_of_another_person_is_refused(company, tmp_path):
     report = import_file("certificates", path, valid_only=True)
 
     assert errors_of(report) == [
-        (2, "number", "This certificate number is registered to another person."),
+        (2, "number", "This certificate number is already registered for another ID number."),
         (3, None, "This row repeats the natural key of row 2."),
     ]
     assert (report.created, report.updated, report.unchanged, report.refused) == (1, 0, 0, 2)
@@ -633,13 +645,17 @@ def test_an_officer_imports_only_within_their_jurisdiction(company, tmp_path):
     )
 
     assert errors_of(enterprises) == [
-        (2, "uscc", "This enterprise is registered outside your jurisdiction."),
-        (3, "jurisdiction", "This jurisdiction is outside yours."),
+        (
+            2,
+            "uscc",
+            "This credit code is already registered; only its own jurisdiction may change it.",
+        ),
+        (3, "jurisdiction", "No division with this code lies within your jurisdiction."),
     ]
     assert (enterprises.created, enterprises.refused) == (1, 2)
     assert Enterprise.objects.get(uscc=valid_uscc(5)).name == elsewhere.name
     assert errors_of(certificates) == [
-        (2, "id_number", "This person works for no enterprise in your jurisdiction.")
+        (2, "id_number", "No worker with this ID number is registered in your jurisdiction.")
     ]
 
 
@@ -677,7 +693,11 @@ def test_a_bad_reference_in_the_last_row_imports_nothing(company, tmp_path):
     report = import_file("workers", path)
 
     assert errors_of(report) == [
-        (8, "enterprise_uscc", "No enterprise with this credit code is registered.")
+        (
+            8,
+            "enterprise_uscc",
+            "No enterprise with this credit code is registered in your jurisdiction.",
+        )
     ]
     assert (report.created, report.refused, report.imported) == (0, 1, False)
     assert Worker.objects.count() == 0
@@ -872,4 +892,7 @@ def test_an_officer_elsewhere_falls_back_and_is_refused(company, tmp_path, monke
 
     assert direct == staged
     assert not went_straight
-    assert direct[0]["errors"][0]["reason"] == "This enterprise is outside your jurisdiction."
+    assert (
+        direct[0]["errors"][0]["reason"]
+        == "No enterprise with this credit code is registered in your jurisdiction."
+    )

@@ -139,19 +139,24 @@ def test_a_bad_write_is_answered_400_naming_the_field_and_the_rule(company):
 def test_an_officer_may_not_write_for_an_enterprise_of_another_county(company):
     officer = client_for(make_user(role="officer", jurisdiction="450123"))
 
-    response = officer.post(
-        "/api/v1/workers/",
-        {
-            "enterprise_uscc": company.uscc,
-            "id_number": valid_id_number(8),
-            "name": "甲",
-            "job": "x",
-        },
-        format="json",
-    )
+    body = {
+        "enterprise_uscc": company.uscc,
+        "id_number": valid_id_number(8),
+        "name": "甲",
+        "job": "x",
+    }
+    response = officer.post("/api/v1/workers/", body, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"enterprise_uscc": ["This enterprise is outside your jurisdiction."]}
+    unknown = dict(body, enterprise_uscc=valid_uscc(9999, division="450123"))
+    # Registered elsewhere and not registered at all are one answer.
+    assert response.json() == officer.post("/api/v1/workers/", unknown, format="json").json()
+    assert response.json() == {
+        "enterprise_uscc": [
+            "No enterprise with this credit code is registered in your jurisdiction."
+        ]
+    }
+    assert not Worker.objects.filter(id_number=body["id_number"]).exists()
 
 
 def test_an_update_changes_only_what_is_given_and_is_audited(company, worker):
