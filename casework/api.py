@@ -1,6 +1,7 @@
 """The API's shared parts: error mapping, the transitions mixin, tokens, the timeline."""
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from casework import events, timeline
+from casework.errors import refusal_message
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.models import AuditEvent
 from casework.transitions import transition_perform, transitions_available
@@ -36,6 +38,8 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, Invalid):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, SuspiciousOperation):  # too large, too many fields, malformed
+        return Response({"detail": refusal_message(exc)}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
 
 

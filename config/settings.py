@@ -246,6 +246,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "casework.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["casework.filters.ScopedFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "casework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "casework.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

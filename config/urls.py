@@ -60,3 +60,9 @@ urlpatterns = [
     path("m/", include("inspections.phone")),  # the officer's phone pages
     path("", staff_site.urls),
 ]
+
+# Under /api/ these answer JSON, elsewhere Django's pages (casework.errors).
+handler400 = "casework.errors.bad_request"
+handler403 = "casework.errors.permission_denied"
+handler404 = "casework.errors.page_not_found"
+handler500 = "casework.errors.server_error"

@@ -229,14 +229,8 @@ def test_trainers_and_skill_certificates_are_collections(company, worker):
     assert officer.get("/api/v1/skill-certificates/").json()["count"] == 1
 
 
-@pytest.mark.parametrize(
-    ("name", "reason"),
-    [
-        ("工\x00人", "Text may not contain the NUL character."),
-        ("工\ud800人", "Text may not contain a lone surrogate character."),
-    ],
-)
-def test_a_text_that_cannot_be_stored_is_refused_naming_the_field(company, name, reason):
+@pytest.mark.parametrize("name", ["工\x00人", "工\ud800人"])
+def test_a_text_that_cannot_be_stored_is_refused_naming_the_field(company, name):
     client = client_for(make_user(role="officer", jurisdiction="450103"))
     written = AuditEvent.objects.count()
     body = {
@@ -251,7 +245,10 @@ def test_a_text_that_cannot_be_stored_is_refused_naming_the_field(company, name,
         "/api/v1/workers/", json.dumps(body, ensure_ascii=True), content_type="application/json"
     )
 
+    # The API's JSON parser refuses it for every endpoint (the import's rule
+    # refuses the same text in a file).
     assert response.status_code == 400
+    reason = "Text may not contain a NUL character or an unpaired surrogate."
     assert response.json() == {"name": [reason]}
     assert not Worker.objects.exists()
     assert AuditEvent.objects.count() == written
