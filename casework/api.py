@@ -119,7 +119,7 @@ class TransitionsMixin:
     """
 
     @extend_schema(responses=TransitionListSerializer, request=None)
-    @action(detail=True, methods=["get"], url_path="transitions")
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
     def transitions(self, request, pk=None):
         instance = self.get_object()
         return Response(transitions_available(instance=instance, user=request.user))
@@ -158,7 +158,7 @@ class TransitionsMixin:
         return Response(self.get_serializer(instance).data)
 
     @extend_schema(responses=AuditEventSerializer(many=True), request=None)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request, pk=None):
         instance = self.get_object()
         events = list(timeline.timeline_events(obj=instance).select_related("actor"))

@@ -222,11 +222,11 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
         inspection = self.get_queryset().get(pk=inspection.pk)
         return Response(InspectionSerializer(inspection).data, status=201)
 
+    @extend_schema(methods=["GET"], request=None, responses=WorkerCheckSerializer(many=True))
     @extend_schema(
-        request=WorkerCheckInput,
-        responses={200: WorkerCheckSerializer(many=True), 201: WorkerCheckSerializer},
+        methods=["POST"], request=WorkerCheckInput, responses={201: WorkerCheckSerializer}
     )
-    @action(detail=True, methods=["get", "post"], url_path="worker-checks")
+    @action(detail=True, methods=["get", "post"], url_path="worker-checks", pagination_class=None)
     def worker_checks(self, request, pk=None):
         """List the inspection's worker checks; POST checks one worker on site."""
         inspection = self.get_object()
@@ -240,11 +240,14 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
         )
         return Response(_as_seen_by(request.user, inspection, [check])[0], status=201)
 
-    @extend_schema(
-        request=EvidenceUpload,
-        responses={200: EvidenceSerializer(many=True), 201: EvidenceSerializer},
+    @extend_schema(methods=["GET"], request=None, responses=EvidenceSerializer(many=True))
+    @extend_schema(methods=["POST"], request=EvidenceUpload, responses={201: EvidenceSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
     def evidence(self, request, pk=None):
         """List the inspection's evidence; POST (multipart) adds a file."""
         inspection = self.get_object()
@@ -276,6 +279,10 @@ class FindingSerializer(serializers.ModelSerializer):
     # disposition of order_and_penalty; until they exist these are always null.
     rectification_order = serializers.SerializerMethodField()
     penalty_case = serializers.SerializerMethodField()
+    # Empty while the finding is open (DRF drops allow_blank from read-only fields).
+    disposition = serializers.ChoiceField(
+        choices=Finding.Disposition.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Finding

@@ -2,7 +2,7 @@
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -68,15 +68,15 @@ class RegisterViewSet(
 
 
 def _documented(viewset: type[RegisterViewSet]) -> type[RegisterViewSet]:
-    """Describe the request bodies of a register's writes in the OpenAPI schema."""
+    """Describe the request bodies of a register's writes in the OpenAPI schema.
+
+    ``extend_schema_view`` wraps the inherited methods for this class alone
+    (annotating ``RegisterViewSet.create`` itself would let the last register
+    decorated describe them all).
+    """
     body = input_serializer(viewset.kind)
-    for name in ("create", "update", "partial_update"):
-        setattr(
-            viewset,
-            name,
-            extend_schema(request=body, responses=viewset.serializer_class)(getattr(viewset, name)),
-        )
-    return viewset
+    write = extend_schema(request=body, responses=viewset.serializer_class)
+    return extend_schema_view(create=write, update=write, partial_update=write)(viewset)
 
 
 @_documented
@@ -128,6 +128,19 @@ class SkillCertificateViewSet(RegisterViewSet):
     filterset_fields = ["id_number", "occupation", "level"]
 
 
+# A 400 is the report of a refused file, or field errors when the request itself
+# is wrong (no file, an unknown kind): either, not one of exactly one.
+IMPORT_REFUSED = {
+    "anyOf": [
+        {"$ref": "#/components/schemas/ImportReport"},
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    ]
+}
+
+
 class ImportView(APIView):
     """Import a register file (CSV) and answer with its row-level report.
 
@@ -139,7 +152,7 @@ class ImportView(APIView):
 
     @extend_schema(
         request=ImportRequestSerializer,
-        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+        responses={200: ImportReportSerializer, 400: IMPORT_REFUSED},
     )
     def post(self, request):
         given = ImportRequestSerializer(data=request.data)
