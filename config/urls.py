@@ -5,7 +5,7 @@ The staff site is assembled here from the applications the apps offer.
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from viewflow.contrib.auth import AuthViewset
 
@@ -44,7 +44,8 @@ api_urls = [
     path("calendar/deadline/", CalendarDeadlineView.as_view(), name="calendar-deadline"),
     path("qualification-checks/", QualificationCheckView.as_view(), name="qualification-check"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]
 

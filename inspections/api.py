@@ -369,7 +369,9 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
             open(evidence_files.evidence_path(evidence.sha256), "rb"),
             content_type=evidence.content_type,
             as_attachment=True,
-            filename=evidence.original_name or evidence.sha256,
+            filename=evidence_files.download_name(
+                evidence.original_name, evidence.content_type, evidence.sha256
+            ),
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -26,23 +26,23 @@ from PIL import ExifTags, Image
 
 from casework.exceptions import Invalid
 
-# What an officer records on site: photos, scans, sound and video from a phone.
-ACCEPTED_TYPES = frozenset(
-    {
-        "image/jpeg",
-        "image/png",
-        "image/heic",
-        "image/webp",
-        "application/pdf",
-        "audio/mpeg",
-        "audio/mp4",  # m4a
-        "audio/x-wav",
-        "audio/amr",
-        "video/mp4",
-        "video/quicktime",
-        "video/3gpp",
-    }
-)
+# What an officer records on site: photos, scans, sound and video from a phone,
+# each with the extension a download is named with (never the uploader's).
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/heic": ".heic",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/x-wav": ".wav",
+    "audio/amr": ".amr",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/3gpp": ".3gp",
+}
+ACCEPTED_TYPES = frozenset(EXTENSIONS)
 # Pillow reads EXIF from these (HEIC would need a plug-in; it is stored without metadata).
 EXIF_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 SNIFF_BYTES = 8192  # what filetype inspects
@@ -143,6 +143,17 @@ def evidence_file_store(uploaded_file: UploadedFile) -> StoredFile:
     return StoredFile(sha256=sha256, size=size, content_type=detected, metadata=metadata)
 
 
+def download_name(original_name: str, content_type: str, sha256: str) -> str:
+    """The name a download is saved under: the uploader's stem, the stored type's extension.
+
+    ``report.html`` stored as a JPEG downloads as ``report.jpg``: a browser or a
+    desktop must never open evidence by a type other than the one detected.
+    """
+    stem = Path(original_name.replace("\\", "/")).name if original_name else ""
+    stem = stem.rsplit(".", 1)[0].strip(" .") if "." in stem else stem.strip(" .")
+    return (stem or sha256[:16]) + EXTENSIONS.get(content_type, "")
+
+
 # --- EXIF ---------------------------------------------------------------------------------
 
 
@@ -152,7 +163,9 @@ def _clean_text(value: str) -> str:
 
 
 def _json_value(value: Any) -> Any:
-    """Make an EXIF value storable as JSON; None for what cannot be kept."""
+    """Make an EXIF value storable as JSON; None for what cannot be kept (or is absent)."""
+    if value is None:
+        return None
     if isinstance(value, bool | int):
         return value
     if isinstance(value, float | Fraction) or hasattr(value, "denominator"):

@@ -54,6 +54,8 @@ def browser(request, tmp_path):
     ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    # The console, for tests that read what the page reported (CSP violations).
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     # Chromium keeps a window at least 500 pixels wide from the command line;
     # WebDriver can still size the viewport to the phone's.

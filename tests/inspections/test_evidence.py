@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import json
 import zipfile
 
 import pytest
@@ -274,6 +275,38 @@ def test_the_file_is_served_to_those_who_may_see_the_inspection(inspection, offi
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "attachment" in response["Content-Disposition"]
         assert "%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87.jpg" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "served_as"),
+    [
+        ("x.html", "photo", "x.jpg"),
+        ("scan.jpg", "pdf", "scan.pdf"),
+        ("../../etc/passwd", "pdf", "passwd.pdf"),
+        ("C:\\Users\\a\\evil.svg.html", "photo", "evil.svg.jpg"),
+        ("noextension", "photo", "noextension.jpg"),
+    ],
+)
+def test_a_download_is_named_by_the_stored_type_never_the_uploaders_extension(
+    inspection, officers, name, content, served_as
+):
+    body = photo_with_gps() if content == "photo" else PDF
+    evidence_id = upload(officers[0], inspection, body, name=name).json()["id"]
+
+    response, _served = download(officers[0], evidence_id)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{served_as}"'
+
+
+def test_a_photo_without_exif_stores_no_none_strings(inspection, officers):
+    plain = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(plain, "JPEG")
+
+    metadata = upload(officers[0], inspection, plain.getvalue()).json()["metadata"]
+
+    assert metadata == {"width": 8, "height": 8}
+    assert "None" not in json.dumps(metadata)
 
 
 def test_another_county_and_another_enterprise_get_404(inspection, officers):
