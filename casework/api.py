@@ -1,5 +1,6 @@
 """The API's shared parts: error mapping, the transitions mixin, tokens, the timeline."""
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate
 from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext_lazy as _
@@ -10,18 +11,20 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casework import events, timeline
+from casework import events, logins, timeline
 from casework.errors import refusal_message
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.models import AuditEvent
+from casework.throttles import SignInRate
 from casework.transitions import transition_perform, transitions_available
 
 
@@ -174,10 +177,26 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token; DELETE revokes the caller's token.
+
+    Each sign-in gets its own token, which expires (``casework.logins.token_ttl``)
+    and dies with a password change or a deactivation. Failed sign-ins are locked
+    out per account and per address, like the login pages.
+    """
 
     permission_classes = [AllowAny]
-    authentication_classes = []
+    throttle_classes = [SignInRate]
+
+    def get_authenticators(self):
+        # Anyone may ask for a token; only a token's holder may revoke it.
+        if self.request is not None and self.request.method == "DELETE":
+            return [TokenAuthentication()]
+        return []
+
+    def get_permissions(self):
+        if self.request is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     def get_authenticate_header(self, request):
         # Without it DRF turns a wrong password into 403; it is a 401.
@@ -185,19 +204,34 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses=inline_serializer("TokenResponse", fields={"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                fields={"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+            ),
+        },
     )
     def post(self, request):
         given = TokenRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        # django-axes reads the address from, and marks a lockout on, Django's request.
         user = authenticate(
-            request,
+            request._request,
             username=given.validated_data["username"],
             password=given.validated_data["password"],
         )
+        if getattr(request._request, "axes_locked_out", False):
+            return logins.lockout_response(request._request)
         if user is None:
             # The failure was audited by the user_login_failed signal.
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
         events.logged_in(user=user, channel="api_token")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        axes_reset(username=user.get_username())  # as a page sign-in does (user_logged_in)
+        token, key = AuthToken.objects.create(user=user, expiry=logins.token_ttl(user))
+        return Response({"token": key, "expiry": token.expiry})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        request.auth.delete()
+        events.logged_out(user=request.user, channel="api_token")
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -16,6 +16,9 @@ from casework.models import AuditEvent, Deadline, DeadlineReminder, User
 USER_CREATED = event_kind("user_created", _("User created"))
 LOGGED_IN = event_kind("logged_in", _("Signed in"))
 LOGIN_FAILED = event_kind("login_failed", _("Sign-in failed"))
+LOGIN_LOCKED_OUT = event_kind("login_locked_out", _("Sign-in locked after repeated failures"))
+LOGGED_OUT = event_kind("logged_out", _("Signed out"))
+TOKENS_REVOKED = event_kind("tokens_revoked", _("API tokens revoked"))
 ADMIN_ADDED = event_kind("admin_added", _("Added in the administration"))
 ADMIN_CHANGED = event_kind("admin_changed", _("Changed in the administration"))
 ADMIN_DELETED = event_kind("admin_deleted", _("Deleted in the administration"))
@@ -46,6 +49,23 @@ def logged_in(*, user: User, channel: str) -> AuditEvent:
 def login_failed(*, username: str) -> AuditEvent:
     # Never the password: the username tried is what an investigator needs.
     return audit_record(action=LOGIN_FAILED.action, payload={"username": username[:150]})
+
+
+def login_locked_out(*, username: str, address: str) -> AuditEvent:
+    return audit_record(
+        action=LOGIN_LOCKED_OUT.action,
+        payload={"username": username[:150], "address": address[:64]},
+    )
+
+
+def logged_out(*, user: User, channel: str) -> AuditEvent:
+    return audit_record(action=LOGGED_OUT.action, actor=user, payload={"channel": channel})
+
+
+def tokens_revoked(*, user: User, reason: str, count: int) -> AuditEvent:
+    return audit_record(
+        action=TOKENS_REVOKED.action, obj=user, payload={"reason": reason, "count": count}
+    )
 
 
 def admin_saved(*, obj: models.Model, actor, added: bool, payload: dict[str, Any]) -> AuditEvent:

@@ -6,6 +6,7 @@ and SMS to the console and to ``var/outbox``, DEBUG on, a generated secret.
 variables (see ``.env.example``).
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -73,7 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: it answers a locked-out sign-in (casework.logins.lockout_response).
+    "axes.middleware.AxesMiddleware",
     # Viewflow's frontend: the staff site and its apps on each request, Turbo form posts.
     "casework.frontend.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
@@ -255,12 +259,62 @@ CASEWORK_SMS_BACKEND = os.environ.get(
 # The simulated clock (`clock set`) exists only outside production.
 CASEWORK_SIMULATED_CLOCK = not PRODUCTION
 
+# --- Sign-ins and tokens (casework.logins) ----------------------------------------------
+# Proxies in front of the server whose X-Forwarded-For entry is trusted (0: none).
+CASEWORK_TRUSTED_PROXIES = int(os.environ.get("CASEWORK_TRUSTED_PROXIES", "0"))
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked after this many failures within the cool-off time for one username, or
+# from one address (an office behind one address has many users: it gets more).
+# casework.logins.LockoutHandler counts both and answers 1 (locked) or 0.
+AXES_HANDLER = "casework.logins.LockoutHandler"
+AXES_FAILURE_LIMIT = 1
+CASEWORK_FAILURES_PER_ACCOUNT = int(os.environ.get("CASEWORK_FAILURES_PER_ACCOUNT", "5"))
+CASEWORK_FAILURES_PER_ADDRESS = int(os.environ.get("CASEWORK_FAILURES_PER_ADDRESS", "30"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("CASEWORK_LOCKOUT_MINUTES", "15"))
+)
+# What a successful sign-in resets: that account's failures (not its address's:
+# signing in to one's own account must not wipe the count of an address).
+# The address is counted by the handler, which axes' check W006 cannot see.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "casework.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "casework.logins.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail
+AXES_VERBOSE = False
+# API tokens (django-rest-knox): one per sign-in, hashed, expiring, revocable.
+CASEWORK_TOKEN_HOURS_STAFF = float(os.environ.get("CASEWORK_TOKEN_HOURS_STAFF", "8"))
+CASEWORK_TOKEN_HOURS_ENTERPRISE = float(os.environ.get("CASEWORK_TOKEN_HOURS_ENTERPRISE", "8"))
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": datetime.timedelta(hours=CASEWORK_TOKEN_HOURS_STAFF),
+    "AUTO_REFRESH": False,
+}
+# Requests per minute an API caller may send: anonymous (per address), signed in
+# (per user), and token requests (per address). None: no limit.
+CASEWORK_API_RATES = {
+    "anon": os.environ.get("CASEWORK_RATE_ANONYMOUS", "60/min"),
+    "user": os.environ.get("CASEWORK_RATE_USER", "600/min"),
+    "sign_in": os.environ.get("CASEWORK_RATE_SIGN_IN", "20/min"),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call is answered 401 with a challenge.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Per caller and per address (casework.throttles; rates below).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "casework.throttles.AnonymousRate",
+        "casework.throttles.UserRate",
+    ],
+    "NUM_PROXIES": CASEWORK_TRUSTED_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "casework.pagination.Pagination",
@@ -292,7 +346,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 if PRODUCTION:
@@ -305,4 +359,4 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+    SILENCED_SYSTEM_CHECKS += [] if SECURE_HSTS_PRELOAD else ["security.W021"]

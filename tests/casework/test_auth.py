@@ -20,6 +20,17 @@ def event_text(event: AuditEvent) -> str:
     return json.dumps(values, default=str, ensure_ascii=False)
 
 
+def authenticated(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def form_login(user, url: str, password: str = PASSWORD):
+    """Sign in through the real login form (as a browser does)."""
+    return Client().post(url, {"username": user.username, "password": password})
+
+
 def test_the_right_credentials_get_a_token_that_authenticates_api_calls():
     # given
     officer = make_user(role="officer")
@@ -48,15 +59,17 @@ def test_the_right_credentials_get_a_token_that_authenticates_api_calls():
     assert event.payload == {"channel": "api_token"}
 
 
-def test_asking_twice_returns_the_same_token_and_audits_each_login():
+def test_each_sign_in_gets_its_own_token_and_is_audited():
     officer = make_user(role="officer")
     body = {"username": officer.username, "password": PASSWORD}
 
     first = APIClient().post(TOKEN_URL, body, format="json").json()["token"]
     second = APIClient().post(TOKEN_URL, body, format="json").json()["token"]
 
-    assert first == second
+    assert first != second
     assert AuditEvent.objects.filter(action="logged_in", actor=officer).count() == 2
+    for token in (first, second):
+        assert authenticated(token).get("/api/v1/inspections/").status_code == 200
 
 
 def test_a_wrong_password_is_401_and_writes_a_login_failed_event_without_the_password():
@@ -125,7 +138,7 @@ def test_a_token_request_missing_fields_is_400_naming_them_and_writes_nothing(bo
 def test_a_session_login_of_staff_writes_a_login_event_on_the_staff_channel():
     officer = make_user(role="officer")
 
-    assert Client().login(username=officer.username, password=PASSWORD)
+    assert form_login(officer, "/accounts/login/").status_code == 302
 
     event = AuditEvent.objects.latest("seq")
     assert (event.action, event.actor_id, event.payload) == (
@@ -138,7 +151,7 @@ def test_a_session_login_of_staff_writes_a_login_event_on_the_staff_channel():
 def test_a_session_login_of_an_enterprise_user_is_on_the_portal_channel():
     portal_user = make_user(role="enterprise", enterprise=make_enterprise())
 
-    assert Client().login(username=portal_user.username, password=PASSWORD)
+    assert form_login(portal_user, "/portal/login/").status_code == 302
 
     event = AuditEvent.objects.latest("seq")
     assert (event.action, event.actor_role, event.payload) == (
@@ -152,7 +165,7 @@ def test_a_failed_session_login_writes_login_failed_without_the_password():
     officer = make_user(role="officer")
     wrong = "not-the-Password-42"
 
-    assert not Client().login(username=officer.username, password=wrong)
+    assert form_login(officer, "/accounts/login/", password=wrong).status_code == 200
 
     event = AuditEvent.objects.latest("seq")
     assert event.action == "login_failed"

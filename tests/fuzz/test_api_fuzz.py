@@ -16,7 +16,7 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -75,8 +75,8 @@ def headers_of(role: str) -> dict:
     from casework.models import User
 
     user = User.objects.get(username=f"fuzz-{role}")
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = AuthToken.objects.create(user=user)
+    return {"Authorization": f"Token {key}"}
 
 
 def strategy(operation, known: dict):

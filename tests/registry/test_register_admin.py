@@ -7,7 +7,7 @@ from django.test import Client
 
 from casework.models import AuditEvent
 from registry.models import Worker
-from tests.factories import PASSWORD, make_enterprise, make_user, valid_id_number
+from tests.factories import make_enterprise, make_user, valid_id_number
 
 _numbers = itertools.count(500)
 
@@ -16,7 +16,7 @@ _numbers = itertools.count(500)
 def admin_client(db):
     admin_user = make_user(role="admin", jurisdiction=None)
     client = Client()
-    client.login(username=admin_user.username, password=PASSWORD)
+    client.force_login(admin_user)
     return client
 
 
