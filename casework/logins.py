@@ -9,6 +9,7 @@ all revoked when the password changes or the account is deactivated.
 """
 
 import datetime
+import ipaddress
 import math
 
 from axes.attempts import get_cool_off_threshold
@@ -49,9 +50,10 @@ class LockoutHandler(AxesDatabaseHandler):
             return total or 0
 
         account = failures(username=username) if username else 0
+        at_address = failures(ip_address=address) if address else 0
         return int(
             account >= settings.CASEWORK_FAILURES_PER_ACCOUNT
-            or failures(ip_address=address) >= settings.CASEWORK_FAILURES_PER_ADDRESS
+            or at_address >= settings.CASEWORK_FAILURES_PER_ADDRESS
         )
 
 
@@ -77,19 +79,28 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
-def client_address(request) -> str:
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
     """The address a lockout counts by: the peer, or the proxy's X-Forwarded-For entry.
 
     With ``CASEWORK_TRUSTED_PROXIES`` = n (the proxies in front of the server,
     0 by default), the n-th address from the right of X-Forwarded-For is the
-    client's; a client cannot choose it by sending its own header.
+    client's; a client cannot choose it by sending its own header. Anything
+    that is not an IP address is ignored (None when nothing is).
     """
     proxies = settings.CASEWORK_TRUSTED_PROXIES
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [a for a in forwarded if a]
+    forwarded = [a for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+        reported = _address(forwarded[-proxies])
+        if reported is not None:
+            return reported
+    return _address(request.META.get("REMOTE_ADDR", "") or "")
 
 
 def token_ttl(user) -> datetime.timedelta:

@@ -202,3 +202,35 @@ def test_the_address_is_the_peer_unless_a_trusted_proxy_reports_it(settings, rf)
     # The client sent "6.6.6.6" itself; the proxy appended the address it saw.
     proxied = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
     assert client_address(proxied) == "203.0.113.7"
+
+
+@pytest.mark.parametrize(
+    ("meta", "address"),
+    [
+        ({}, None),
+        ({"REMOTE_ADDR": "unknown"}, None),
+        ({"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "not-an-address"}, "10.0.0.1"),
+        ({"REMOTE_ADDR": "::1"}, "::1"),
+    ],
+)
+def test_what_is_not_an_address_counts_as_none(settings, rf, meta, address):
+    from casework.logins import client_address
+
+    settings.CASEWORK_TRUSTED_PROXIES = 1
+    request = rf.get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    request.META.update(meta)
+    assert client_address(request) == address
+
+
+def test_a_sign_in_without_a_peer_address_is_refused_cleanly():
+    """Found by the fuzzer: a request with no REMOTE_ADDR was a 500 on PostgreSQL (inet)."""
+    officer = make_user(role="officer")
+    client = APIClient(REMOTE_ADDR="")
+
+    wrong = client.post(TOKEN_URL, {"username": officer.username, "password": WRONG}, format="json")
+    right = client.post(
+        TOKEN_URL, {"username": officer.username, "password": PASSWORD}, format="json"
+    )
+
+    assert (wrong.status_code, right.status_code) == (401, 200)
