@@ -107,7 +107,13 @@ MIDDLEWARE = [
 ]
 # The middleware is listed above (Casework's site middleware extends Viewflow's),
 # so Viewflow must not append its own.
-VIEWFLOW = {"AUTOREGISTER": False}
+VIEWFLOW = {
+    "AUTOREGISTER": False,
+    # The free edition has no checkbox-list component (casework.renderers).
+    "WIDGET_RENDERERS": {
+        "django.forms.CheckboxSelectMultiple": "casework.renderers.CheckboxListRenderer"
+    },
+}
 
 if PRODUCTION:
     # Serve collected static files (gunicorn serves none; runserver does in development).

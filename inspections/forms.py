@@ -11,10 +11,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from casework.dates import validate_real_date
 from casework.models import Enterprise
 from casework.visibility import jurisdiction_q
+from inspections.payloads import officers_resolve
 
 
 class ListField(forms.CharField):
@@ -81,21 +83,47 @@ class TransitionForm(forms.Form):
             self.add_error(field, " ".join(_messages(value)))
 
 
+class OfficersField(forms.ModelMultipleChoiceField):
+    """Officers by name and credential number, never by username."""
+
+    def label_from_instance(self, officer):
+        name = officer.get_full_name() or _("Officer")
+        return f"{name}（{officer.credential_no}）" if officer.credential_no else name
+
+
 class InspectionPlanForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
     planned_on = forms.DateField(label=_("Planned on"), validators=[validate_real_date])
-    officers = forms.ModelMultipleChoiceField(
+    officers = OfficersField(
         label=_("Officers"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two officers of your jurisdiction, with valid credentials."),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
         self.fields["officers"].queryset = (
             get_user_model()
             .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
             .filter(role="officer", is_active=True)
-            .order_by("username")
+            .order_by("last_name", "first_name", "username")
         )
+
+    def clean(self):
+        # The rules of the API's planning (two officers, jurisdiction over the enterprise).
+        cleaned = super().clean()
+        officers, enterprise = cleaned.get("officers"), cleaned.get("enterprise")
+        if officers is not None and enterprise is not None:
+            try:
+                officers_resolve(
+                    usernames=[officer.username for officer in officers],
+                    enterprise=enterprise,
+                    on=None,
+                    caller=self.user,
+                )
+            except ValidationError as exc:
+                self.add_error("officers", list(exc.detail))
+        return cleaned
