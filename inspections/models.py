@@ -179,6 +179,13 @@ class WorkerCheck(models.Model):
         verdict = _("qualified") if self.qualified else _("not qualified")
         return f"{self.job} {verdict}"
 
+    @property
+    def reason_labels(self) -> list[str]:
+        """The reasons found, as a person reads them, in the active language."""
+        from registry.qualification import reason_label
+
+        return [reason_label(reason.get("code", "")) for reason in self.reasons]
+
 
 def _inspection_takes_dispositions(finding) -> bool:
     return finding.inspection.state in (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED)
@@ -250,8 +257,15 @@ class Finding(FSMModelMixin, models.Model):
     def __str__(self):
         return _("Finding %(pk)s: %(codes)s") % {
             "pk": self.pk,
-            "codes": ", ".join(self.reason_codes),
+            "codes": "、".join(self.reason_labels),
         }
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """The reasons as a person reads them, in the active language."""
+        from registry.qualification import reason_label
+
+        return [reason_label(code) for code in self.reason_codes]
 
     @transition(
         field=state,

@@ -113,7 +113,7 @@ def _basis(reasons: list[Reason]) -> str:
 
 def _description(reasons: list[Reason]) -> str:
     return "\n".join(
-        f"{r.code}: {r.message}" + (f" ({r.detail})" if r.detail else "") for r in reasons
+        f"{r.label}：{r.message}" + (f"（{r.detail}）" if r.detail else "") for r in reasons
     )
 
 

@@ -31,7 +31,7 @@ from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Enterprise
-from registry.models import Training, Worker
+from registry.models import SpecialOpsCategory, Training, Worker
 
 WORKER_LEVEL = "worker"
 ENTERPRISE_LEVEL = "enterprise"
@@ -39,49 +39,64 @@ ENTERPRISE_LEVEL = "enterprise"
 BASIS_ART28_97_3 = _("Work Safety Law (2021) art. 28; art. 97 item (3)")
 BASIS_ART30_97_7 = _("Work Safety Law (2021) art. 30; art. 97 item (7)")
 
-REASONS: dict[str, tuple[str, Any, Any]] = {
+# code: (level, short label a person reads, message, legal basis)
+REASONS: dict[str, tuple[str, Any, Any, Any]] = {
     "UNTRAINED": (
         WORKER_LEVEL,
+        _("Not trained for this job"),
         _("No passed safety training and assessment for this job (theory and practice)."),
         BASIS_ART28_97_3,
     ),
     "RETRAINING": (
         WORKER_LEVEL,
+        _("Failed the assessment: retraining"),
         _("The latest assessment for this job was failed: retraining, not allowed on duty."),
         _("Work Safety Law (2021) art. 28; art. 97 item (3); city plan"),
     ),
     "SPECIAL_OPS_UNCERTIFIED": (
         WORKER_LEVEL,
+        _("Special operations without a certificate"),
         _("Special operations without a certificate of this category."),
         BASIS_ART30_97_7,
     ),
     "SPECIAL_OPS_CERT_EXPIRED": (
         WORKER_LEVEL,
+        _("Special-operations certificate expired or not reviewed"),
         _("The special-operations certificate has expired or its periodic review is overdue."),
         BASIS_ART30_97_7,
     ),
     "TEAM_LEADER_NOT_ROTATED": (
         WORKER_LEVEL,
+        _("Team leader without rotation training"),
         _("A team leader without the required rotation training."),
         _("Work Safety Law (2021) art. 28; art. 97 item (3); city plan (for legal review)"),
     ),
     "TRAINING_RECORD_MISSING": (
         WORKER_LEVEL,
+        _("No training record at this enterprise"),
         _("The enterprise cannot show the training record of this worker."),
         _("Work Safety Law (2021) art. 97 item (4)"),
     ),
     "NO_INTERNAL_TRAINER": (
         ENTERPRISE_LEVEL,
+        _("No internal trainer for this job"),
         _("The enterprise has no designated internal trainer for this job."),
         _("City plan (not a ground under art. 97 by itself)"),
     ),
 }
 
 
+def reason_label(code: str) -> str:
+    """What a person reads for a reason code, in the active language (the code if unknown)."""
+    known = REASONS.get(code)
+    return str(known[1]) if known else code
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str
     level: str
+    label: str
     message: str
     legal_basis: str
     detail: str = ""
@@ -91,6 +106,7 @@ class Reason:
         return {
             "code": self.code,
             "level": self.level,
+            "label": self.label,
             "message": self.message,
             "legal_basis": self.legal_basis,
             "detail": self.detail,
@@ -116,8 +132,8 @@ class Qualification:
 
 
 def _reason(code: str, *, rows=(), detail: str = "") -> Reason:
-    level, message, basis = REASONS[code]
-    return Reason(code, level, str(message), str(basis), detail, tuple(rows))
+    level, label, message, basis = REASONS[code]
+    return Reason(code, level, str(label), str(message), str(basis), detail, tuple(rows))
 
 
 # The registers the check reads, in ONE constant statement for every input (no
@@ -294,6 +310,13 @@ def _read_registers(enterprise: Enterprise, id_number: str, job: str, on: dateti
     return worker, trainings, certificates, has_trainer, tuple(employers)
 
 
+def _category_label(category: str) -> str:
+    try:
+        return str(SpecialOpsCategory(category).label)
+    except ValueError:
+        return category
+
+
 def _places(enterprise, worker, trainings, certificates, employers) -> dict:
     """(register, id) -> the places of the row: a training's enterprise; for a
     certificate, every enterprise that employs the person; the worker's own."""
@@ -373,11 +396,11 @@ def qualification_check(
                 _reason(
                     "SPECIAL_OPS_CERT_EXPIRED",
                     rows=[_certificate_row(c) for c in held],
-                    detail=category,
+                    detail=_category_label(category),
                 )
             )
         else:
-            reasons.append(_reason("SPECIAL_OPS_UNCERTIFIED", detail=category))
+            reasons.append(_reason("SPECIAL_OPS_UNCERTIFIED", detail=_category_label(category)))
 
     if team_leader:
         rotations = [

@@ -162,7 +162,9 @@ def test_special_operations_without_a_certificate(plant):
     result = check(plant, person)
 
     assert result.codes == ["SPECIAL_OPS_UNCERTIFIED"]
-    assert result.reasons[0].detail == "welding"
+    # The category as a person reads it, not its code.
+    assert result.reasons[0].detail == "Welding and thermal cutting"
+    assert result.reasons[0].label == "Special operations without a certificate"
     assert "art. 97 item (7)" in result.reasons[0].legal_basis
 
 
@@ -360,14 +362,27 @@ def test_the_api_names_the_bad_field(plant, field, value):
     assert field in response.json()
 
 
-def test_the_api_sends_two_statements_for_any_check(plant, django_assert_num_queries):
+def test_the_api_sends_two_reads_and_the_audit_write_for_any_check(
+    plant, settings, django_assert_num_queries
+):
+    from tests.factories import make_inspection
+
     person = hire(plant, special_ops=["welding"], team_leader=True)
-    client = client_for(make_user(role="officer", jurisdiction="450103"))
+    officers = [make_user(role="officer", jurisdiction="450103") for _ in range(2)]
+    client = client_for(officers[0])
+    inspection = make_inspection(enterprise=plant, officers=officers)
     body = {"enterprise": plant.uscc, "id_number": person, "job": JOB, "on": "2026-06-15"}
-    for extra in [{}, {"special_ops": ["electrical"], "is_team_leader": True}]:
-        # The visible enterprise, the registers. (Without "on", outside production,
-        # reading the simulated clock for today is one more.)
-        with django_assert_num_queries(2):
+    # As in production, where there is no simulated clock to read for the event's time.
+    settings.CASEWORK_SIMULATED_CLOCK = False
+    for extra, statements in [
+        ({}, 5),
+        ({"special_ops": ["electrical"], "is_team_leader": True, "purpose": "A complaint"}, 5),
+        ({"inspection": inspection.pk}, 6),
+    ]:
+        # The visible enterprise, the registers; then the lookup's audit event: the
+        # chain head locked, the event, the head moved on (registry.lookups). An
+        # inspection given as the purpose is one read more (may the caller see it).
+        with django_assert_num_queries(statements):
             response = client.post(
                 "/api/v1/qualification-checks/", {**body, **extra}, format="json"
             )
