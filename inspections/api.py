@@ -30,6 +30,8 @@ from inspections.services import (
     worker_check_record,
 )
 from registry.disclosure import disclose_reasons
+from registry.events import person_looked_up
+from registry.lookups import Lookup
 from registry.models import SpecialOpsCategory
 
 
@@ -363,10 +365,33 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], content_negotiation_class=ServeAnyType)
     def file(self, request, pk=None):
-        """Download the stored bytes, as detected on upload."""
+        """Download the stored bytes, as detected on upload.
+
+        Written to the audit trail as a lookup, for the evidence's inspection: of
+        the worker when the file belongs to a finding about one, else of no one.
+        """
         evidence = self.get_object()
+        stored = open(evidence_files.evidence_path(evidence.sha256), "rb")
+        try:
+            about = Evidence.objects.select_related("finding", "inspection__enterprise").get(
+                pk=evidence.pk
+            )
+            finding = about.finding
+            of_worker = finding is not None and finding.level == Finding.Level.WORKER
+            person_looked_up(
+                actor=request.user,
+                lookup=Lookup.EVIDENCE_DOWNLOAD,
+                id_number=finding.id_number if of_worker else "",
+                enterprise=about.inspection.enterprise,
+                purpose="",
+                inspection=about.inspection_id,
+                evidence=about.pk,
+            )
+        except BaseException:
+            stored.close()
+            raise
         response = FileResponse(
-            open(evidence_files.evidence_path(evidence.sha256), "rb"),
+            stored,
             content_type=evidence.content_type,
             as_attachment=True,
             filename=evidence_files.download_name(

@@ -8,11 +8,21 @@ from casework.audit import audit_record, event_kind
 from casework.identifiers import mask_id_number
 from casework.models import AuditEvent
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
+from registry.lookups import inspection_visibility_register
 
 INSPECTION_CREATED = event_kind("inspection_created", _("Planned the inspection"))
 WORKER_CHECKED = event_kind("worker_checked", _("Checked a worker"))
 FINDING_CREATED = event_kind("finding_created", _("Recorded a finding"))
 EVIDENCE_UPLOADED = event_kind("evidence_uploaded", _("Attached evidence"))
+
+
+def _inspection_visible(user, pk: int) -> bool:
+    return Inspection.objects.visible_to(user).filter(pk=pk).exists()
+
+
+# A lookup of a person's records (registry.lookups) may name an inspection as its
+# purpose. Registered here, in the module that ready() imports in every process.
+inspection_visibility_register(_inspection_visible)
 
 
 def inspection_created(*, inspection: Inspection, actor, officers: list) -> AuditEvent:

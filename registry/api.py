@@ -10,7 +10,9 @@ from rest_framework.views import APIView
 
 from casework.exceptions import Invalid
 from casework.models import Enterprise
+from registry.events import person_looked_up
 from registry.imports import register_import
+from registry.lookups import Lookup, LookupPurpose, purpose_of
 from registry.models import Certificate, SkillCertificate, Trainer, Training, Worker
 from registry.serializers import (
     CertificateSerializer,
@@ -98,6 +100,25 @@ class WorkerViewSet(RegisterViewSet):
         context = super().get_serializer_context()
         context["full_id_number"] = self.action != "list" and self.request.user.is_staff_role
         return context
+
+    @extend_schema(parameters=[LookupPurpose])
+    def retrieve(self, request, *args, **kwargs):
+        """A worker's page, written to the audit trail as a lookup of the person.
+
+        Give why you look: `inspection` (one you may see), `purpose` (a reason
+        in words), both or neither. The list is not a lookup and writes nothing.
+        """
+        purpose = purpose_of(request, request.query_params)
+        worker = self.get_object()
+        person_looked_up(
+            actor=request.user,
+            lookup=Lookup.WORKER_DETAIL,
+            id_number=worker.id_number,
+            enterprise=worker.enterprise,
+            worker=worker.pk,
+            **purpose,
+        )
+        return Response(self.get_serializer(worker).data)
 
 
 @_documented

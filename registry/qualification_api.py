@@ -1,7 +1,10 @@
 """``POST /api/v1/qualification-checks/``: the officer's one-second answer.
 
-Two SQL statements per check, whatever the input: the enterprise among those the
-caller may see, then the registers (``registry.qualification.REGISTERS_SQL``).
+Two reads per check, whatever the input: the enterprise among those the caller
+may see, then the registers (``registry.qualification.REGISTERS_SQL``). Then the
+lookup is written to the audit trail (``registry.lookups``: the chain head
+locked, the event, the head moved on: three statements), with its purpose; an
+``inspection`` given as the purpose is one more read.
 """
 
 import copy
@@ -22,6 +25,8 @@ from casework.identifiers import mask_id_number, validate_id_number
 from casework.models import Enterprise
 from casework.visibility import visibility_q
 from registry.disclosure import disclose
+from registry.events import person_looked_up
+from registry.lookups import Lookup, LookupPurpose
 from registry.models import SpecialOpsCategory
 from registry.qualification import Qualification, qualification_check
 
@@ -63,7 +68,9 @@ def visible_enterprise(user, uscc: str) -> Enterprise | None:
     return None if row is None else Enterprise.from_db(alias, _ENTERPRISE_FIELDS, row)
 
 
-class QualificationQuery(serializers.Serializer):
+class QualificationQuery(LookupPurpose):
+    """The check's input, with the optional purpose of the lookup (``inspection``, ``purpose``)."""
+
     enterprise = serializers.CharField(label=_("Enterprise (USCC)"), max_length=18)
     id_number = serializers.CharField(
         label=_("Resident ID number"), max_length=18, validators=[validate_id_number]
@@ -124,7 +131,12 @@ def qualification_as_dict(result: Qualification, *, id_number: str, user) -> dic
 
 
 class QualificationCheckView(APIView):
-    """Check a person against the registers for a job at an enterprise on a date."""
+    """Check a person against the registers for a job at an enterprise on a date.
+
+    Every check is written to the audit trail as a lookup of the person, with its
+    purpose: `inspection` (one you may see), `purpose` (a reason in words), both
+    or neither. Supervisors read them at `GET /api/v1/access-log/`.
+    """
 
     @extend_schema(
         request=QualificationQuery,
@@ -152,6 +164,15 @@ class QualificationCheckView(APIView):
             on=given.get("on") or clock.today(),
             special_ops=given["special_ops"],
             is_team_leader=given["is_team_leader"],
+        )
+        # Written once the check has been made; a refused request writes nothing.
+        person_looked_up(
+            actor=request.user,
+            lookup=Lookup.QUALIFICATION_CHECK,
+            id_number=given["id_number"],
+            enterprise=given["enterprise"],
+            purpose=given["purpose"],
+            inspection=given["inspection"],
         )
         return Response(
             qualification_as_dict(

@@ -382,6 +382,7 @@ def test_the_api_sends_two_reads_and_the_audit_write_for_any_check(
         # The visible enterprise, the registers; then the lookup's audit event: the
         # chain head locked, the event, the head moved on (registry.lookups). An
         # inspection given as the purpose is one read more (may the caller see it).
+        # Outside a test's transaction, Django also sends (and logs) BEGIN and COMMIT.
         with django_assert_num_queries(statements):
             response = client.post(
                 "/api/v1/qualification-checks/", {**body, **extra}, format="json"
