@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from casework import clock
+from casework.identifiers import mask_id_number
 from casework.visibility import VisibleQuerySet
 
 
@@ -266,6 +267,17 @@ class Finding(FSMModelMixin, models.Model):
         from registry.qualification import reason_label
 
         return [reason_label(code) for code in self.reason_codes]
+
+    def title(self) -> str:
+        """The finding named as a person would: who, at which job, and why."""
+        labels = "、".join(self.reason_labels)
+        if self.level != self.Level.WORKER:
+            return f"{self.job}：{labels}" if self.job else labels
+        name = self.worker.name if self.worker_id else ""
+        if not name:
+            name = next((check.name for check in self.checks.all() if check.name), "")
+        who = name or mask_id_number(self.id_number)
+        return f"{who}（{self.job}）：{labels}" if self.job else f"{who}：{labels}"
 
     @transition(
         field=state,

@@ -116,6 +116,8 @@ def home(request):
         .filter(
             Q(state=Inspection.State.PLANNED, planned_on=today)
             | Q(state=Inspection.State.IN_PROGRESS)
+            # A recorded inspection stays at hand for the rest of the day (photos, checks).
+            | Q(state=Inspection.State.RECORDED, recorded_at__date=today)
         )
         .select_related("enterprise")
         .order_by("state", "planned_on", "pk")

@@ -112,9 +112,14 @@ class PhotoForm(forms.Form):
 
     def __init__(self, *args, inspection: Inspection, **kwargs):
         super().__init__(*args, **kwargs)
-        self.findings = {f.pk: f for f in inspection.findings.order_by("pk")}
+        self.findings = {
+            f.pk: f
+            for f in inspection.findings.select_related("worker")
+            .prefetch_related("checks")
+            .order_by("pk")
+        }
         self.fields["finding"].choices = [("", _("The inspection itself"))] + [
-            (pk, str(finding)) for pk, finding in self.findings.items()
+            (pk, finding.title()) for pk, finding in self.findings.items()
         ]
 
     def service_arguments(self) -> dict:
