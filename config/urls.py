@@ -43,6 +43,7 @@ api_urls = [
     path("imports/", ImportView.as_view(), name="register-import"),
     path("calendar/deadline/", CalendarDeadlineView.as_view(), name="calendar-deadline"),
     path("qualification-checks/", QualificationCheckView.as_view(), name="qualification-check"),
+    path("access-log/", include("inspections.access_log")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
