@@ -3,6 +3,7 @@
 from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate
 from django.core.exceptions import SuspiciousOperation
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,6 +31,9 @@ from casework.transitions import transition_perform, transitions_available
 
 def exception_handler(exc, context):
     """Map domain errors to 400/403/404/409; leave the rest to DRF."""
+    if isinstance(exc, Http404):
+        # One answer for "elsewhere" and "does not exist", naming no model.
+        return Response({"detail": str(_("Not found."))}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, NotVisible):
         return Response({"detail": str(exc.message)}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, Forbidden):

@@ -49,9 +49,7 @@ REASONS = {
         "This certificate number is already registered for another ID number."
     ),
     "no_jurisdiction": gettext_lazy("No division with this code lies within your jurisdiction."),
-    "uscc_taken": gettext_lazy(
-        "This credit code is already registered; only its own jurisdiction may change it."
-    ),
+    "uscc_taken": gettext_lazy("This credit code is already registered."),
 }
 
 

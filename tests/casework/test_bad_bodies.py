@@ -120,3 +120,13 @@ def test_a_nul_in_a_query_parameter_is_a_400_naming_it(officer, query):
     response = client_for(officer).get(f"/api/v1/{query}")
     body = assert_json_400(response)
     assert list(body) == [query.split("?")[1].split("=")[0]]
+
+
+def test_a_missing_object_is_one_plain_answer_in_the_callers_language(officer):
+    client = client_for(officer)
+    for url in ("/api/v1/enterprises/987654/", "/api/v1/inspections/987654/timeline/"):
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert english.status_code == chinese.status_code == 404
+        assert english.json() == {"detail": "Not found."}  # naming no model
+        assert chinese.json() == {"detail": "未找到。"}

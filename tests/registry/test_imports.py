@@ -648,7 +648,7 @@ def test_an_officer_imports_only_within_their_jurisdiction(company, tmp_path):
         (
             2,
             "uscc",
-            "This credit code is already registered; only its own jurisdiction may change it.",
+            "This credit code is already registered.",
         ),
         (3, "jurisdiction", "No division with this code lies within your jurisdiction."),
     ]
