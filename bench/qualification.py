@@ -24,8 +24,18 @@ Then, for the same random checks (fixed seed), it times in the same run:
   untimed pass (capturing them slows every query down);
 - ``registry.qualification.qualification_check`` called directly (no HTTP);
 - raw SQL on the psycopg2 connection sending the same statements as one API
-  check, and as many: the enterprise lookup of the serializer and the check's
-  ``registry.qualification.REGISTERS_SQL`` (no ORM, no Django cursor wrapper).
+  check, and as many: the enterprise lookup of the serializer, the check's
+  ``registry.qualification.REGISTERS_SQL``, then the lookup's audit event as
+  ``casework.audit.audit_record`` writes it — in one transaction, the chain
+  head locked, the event (its keyed person hash and SHA-256 link computed in
+  Python) inserted, the head moved on (no ORM, no Django cursor wrapper).
+  Every event the raw side writes is a real link: ``audit_verify`` checks the
+  whole chain at the end.
+
+Both sides run as production does: DEBUG off, no simulated clock (outside
+production the event's time would be one more read of it), and the per-user
+rate limit raised so that one user's thousands of checks are not refused (the
+limit is still counted on every request).
 
 ::
 
@@ -37,6 +47,9 @@ import argparse
 import collections
 import datetime
 import gc
+import hashlib
+import hmac
+import json
 import os
 import random
 import re
@@ -52,12 +65,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 from stdnum.cn import ric, uscc  # noqa: E402
 
 from bench.common import database_prepare  # noqa: E402
+from casework.audit import audit_verify  # noqa: E402
+from casework.identifiers import mask_id_number  # noqa: E402
 from casework.models import Enterprise, Jurisdiction, User  # noqa: E402
 from registry.models import SpecialOpsCategory  # noqa: E402
 from registry.qualification import (  # noqa: E402
@@ -216,7 +232,28 @@ RAW_ENTERPRISE = (
     'WHERE ("casework_jurisdiction"."path"::text LIKE %s '
     'AND "casework_enterprise"."uscc" = %s) LIMIT 1'
 )
-RAW_STATEMENTS = [RAW_ENTERPRISE, REGISTERS_SQL]
+# The lookup's audit event, as casework.audit.audit_record writes it on PostgreSQL.
+RAW_HEAD_LOCK = 'SELECT "seq", "hash" FROM "casework_audithead" WHERE "id" = 1 FOR UPDATE'
+RAW_AUDIT_INSERT = (
+    'INSERT INTO "casework_auditevent" ("seq", "recorded_at", "occurred_at", "actor_id", '
+    '"actor_username", "actor_role", "action", "object_type", "object_id", "object_repr", '
+    '"transition", "source_state", "target_state", "payload", "rule_versions", "file_hashes", '
+    '"prev_hash", "hash") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '
+    '%s, %s, %s) RETURNING "id"'
+)
+RAW_HEAD_UPDATE = 'UPDATE "casework_audithead" SET "seq" = %s, "hash" = %s WHERE "id" = 1'
+# Django logs the transaction's BEGIN and COMMIT among the queries: both sides count them.
+RAW_STATEMENTS = [
+    RAW_ENTERPRISE,
+    REGISTERS_SQL,
+    "BEGIN",
+    RAW_HEAD_LOCK,
+    RAW_AUDIT_INSERT,
+    RAW_HEAD_UPDATE,
+    "COMMIT",
+]
+# registry.lookups.person_key: HMAC-SHA256 keyed as django.utils.crypto.salted_hmac keys it.
+PERSON_KEY_SALT = "casework.registry.lookups.person"
 
 
 def parse_args() -> argparse.Namespace:
@@ -439,31 +476,103 @@ def run_direct(checks: list[dict], enterprises: dict[str, Enterprise]) -> list[f
     return times
 
 
-def raw_check(cursor, check: dict, path: str) -> int:
-    """The statements of one API check, in raw SQL; return how many were sent."""
-    cursor.execute(RAW_ENTERPRISE, [path + "%", check["enterprise"]])
-    enterprise_id = cursor.fetchone()[0]
+def _utc(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def raw_lookup_event(cursor, user: User, key: bytes, check: dict, enterprise: tuple) -> None:
+    """The lookup's audit event, as ``audit_record`` writes it: three statements in a transaction.
+
+    The content and its hash are ``casework.audit.event_hash``'s (``audit_verify``
+    checks them at the end); the person is named by ``registry.lookups.person_key``.
+    """
+    uscc, jurisdiction = enterprise
+    id_number = check["id_number"].strip().upper()
+    person = hmac.new(key, id_number.encode(), hashlib.sha256).hexdigest()
+    payload = {
+        "lookup": "qualification_check",
+        "id_number": mask_id_number(id_number),
+        "purpose": "",
+        "inspection": None,
+        "enterprise": uscc,
+        "jurisdiction": jurisdiction,
+        "made_in": user.jurisdiction_id,
+    }
+    cursor.execute("BEGIN")
+    cursor.execute(RAW_HEAD_LOCK)
+    head_seq, head_hash = cursor.fetchone()
+    now = datetime.datetime.now(datetime.UTC)
+    content = {
+        "seq": head_seq + 1,
+        "recorded_at": _utc(now),
+        "occurred_at": _utc(now),
+        "actor_id": user.pk,
+        "actor_username": user.username,
+        "actor_role": user.role,
+        "action": "person_looked_up",
+        "object_type": "registry.person",
+        "object_id": person,
+        "object_repr": "",
+        "transition": "",
+        "source_state": "",
+        "target_state": "",
+        "payload": payload,
+        "rule_versions": {},
+        "file_hashes": [],
+    }
+    material = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    event_hash = hashlib.sha256((head_hash + material).encode()).hexdigest()
+    cursor.execute(
+        RAW_AUDIT_INSERT,
+        [
+            *(content[name] for name in list(content)[:13]),
+            json.dumps(payload, ensure_ascii=False),
+            "{}",
+            "[]",
+            head_hash,
+            event_hash,
+        ],
+    )
+    cursor.fetchone()
+    cursor.execute(RAW_HEAD_UPDATE, [head_seq + 1, event_hash])
+    cursor.execute("COMMIT")
+
+
+def raw_check(cursor, check: dict, user: User, key: bytes) -> int:
+    """The statements of one API check, in raw SQL; return how many were sent.
+
+    ``BEGIN`` and ``COMMIT`` around the audit event count, as Django's query log
+    counts them on the API side.
+    """
+    cursor.execute(RAW_ENTERPRISE, [user.jurisdiction.path + "%", check["enterprise"]])
+    row = cursor.fetchone()
     cursor.execute(
         REGISTERS_SQL,
         registers_params(
             connection,
-            enterprise_id=enterprise_id,
+            enterprise_id=row[0],
             id_number=check["id_number"],
             job=check["job"],
             on=check["on"],
         ),
     )
     cursor.fetchall()
+    raw_lookup_event(cursor, user, key, check, (row[1], row[4]))
     return len(RAW_STATEMENTS)
 
 
-def run_raw(checks: list[dict], path: str) -> list[float]:
+def person_hmac_key() -> bytes:
+    """The key of ``salted_hmac(PERSON_KEY_SALT, …)``, derived once (as a raw program would)."""
+    return hashlib.sha256((PERSON_KEY_SALT + settings.SECRET_KEY).encode()).digest()
+
+
+def run_raw(checks: list[dict], user: User) -> list[float]:
     connection.ensure_connection()
-    times = []
+    times, key = [], person_hmac_key()
     with connection.connection.cursor() as cursor:  # psycopg2 itself, no Django wrapper
         for check in checks:
             started = time.perf_counter()
-            raw_check(cursor, check, path)
+            raw_check(cursor, check, user, key)
             times.append((time.perf_counter() - started) * 1000)
     return times
 
@@ -516,11 +625,17 @@ def main() -> None:
     enterprises = {
         e.uscc: e for e in Enterprise.objects.filter(uscc__in={c["enterprise"] for c in checks})
     }
-    path = user.jurisdiction.path
+    key = person_hmac_key()
+    # As production runs (see the module's docstring); the rate limit still counts each request.
+    production = override_settings(
+        DEBUG=False,
+        CASEWORK_SIMULATED_CLOCK=False,
+        CASEWORK_API_RATES={**settings.CASEWORK_API_RATES, "user": "1000000/min"},
+    )
 
-    with override_settings(DEBUG=False):
+    with production:
         # Warm-up, not measured: every person's pages in the cache, the code paths compiled.
-        run_raw(checks, path)
+        run_raw(checks, user)
         run_api(client, timer, checks[:50])
         run_direct(checks[:50], enterprises)
         counts, shapes, foreign, reasons = count_api(
@@ -539,10 +654,11 @@ def main() -> None:
                 client_ms.append((time.perf_counter() - started) * 1000)
                 direct_ms.extend(run_direct([check], enterprises))
                 started = time.perf_counter()
-                raw_counts.append(raw_check(cursor, check, path))
+                raw_counts.append(raw_check(cursor, check, user, key))
                 raw_ms.append((time.perf_counter() - started) * 1000)
         load_after = os.getloadavg()[0]
         explain_registers(client, checks[0])
+    verified = audit_verify()
 
     api50, api95 = percentiles(api_ms)
     client50, client95 = percentiles(client_ms)
@@ -559,7 +675,8 @@ def main() -> None:
     print(
         f"{'  (around the test client call, for reference)':<56} {client50:>8.2f} {client95:>8.2f}"
     )
-    print(f"{'qualification_check() directly':<56} {direct50:>8.2f} {direct95:>8.2f}")
+    direct = "qualification_check() directly (no HTTP, no audit)"
+    print(f"{direct:<56} {direct50:>8.2f} {direct95:>8.2f}")
     print(f"{'raw SQL, the same statements':<56} {raw50:>8.2f} {raw95:>8.2f}")
     print(f"queries per API check: min {min(counts)}, max {max(counts)}")
     for shape, found in sorted(shapes.items()):
@@ -571,6 +688,9 @@ def main() -> None:
             print(f"  {sql}")
     same = min(counts) == max(counts) == min(raw_counts) == max(raw_counts) and not foreign
     print(f"API and raw SQL send the same statements per check: {'yes' if same else 'NO'}")
+    chain = f"OK, {verified.count:,} events" if verified.ok else f"BROKEN: {verified.reason}"
+    print(f"audit chain, with the events of both sides: {chain}")
+    same = same and verified.ok
     ratio = api95 / raw95
     verdict = "met" if ratio <= GOAL and same else "NOT met"
     print(f"p95 ratio API / raw SQL = {ratio:.2f} (goal <= {GOAL:g}): {verdict}")
