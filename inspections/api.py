@@ -281,6 +281,11 @@ class FindingSerializer(serializers.ModelSerializer):
     # disposition of order_and_penalty; until they exist these are always null.
     rectification_order = serializers.SerializerMethodField()
     penalty_case = serializers.SerializerMethodField()
+    reason_labels = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("The reasons, as a person reads them."),
+    )
     # Empty while the finding is open (DRF drops allow_blank from read-only fields).
     disposition = serializers.ChoiceField(
         choices=Finding.Disposition.choices, allow_blank=True, read_only=True
@@ -297,6 +302,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "name",
             "job",
             "reason_codes",
+            "reason_labels",
             "legal_basis",
             "description",
             "state",

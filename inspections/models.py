@@ -175,6 +175,8 @@ class WorkerCheck(models.Model):
         verbose_name = _("worker check")
         verbose_name_plural = _("worker checks")
         ordering = ["checked_at", "pk"]
+        # The access log finds a person's checks by number (inspections.access_log).
+        indexes = [models.Index(fields=["id_number"], name="workercheck_id_number")]
 
     def __str__(self):
         verdict = _("qualified") if self.qualified else _("not qualified")

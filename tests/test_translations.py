@@ -29,8 +29,8 @@ def domain_strings() -> list[Promise]:
             strings += [t.custom["label"] for t in declared]
             strings += [f.label for f in entry.payload().fields.values() if f.label]
     strings += [kind.label for kind in event_kinds().values()]
-    for _level, message, basis in REASONS.values():
-        strings += [message, basis]
+    for _level, label, message, basis in REASONS.values():
+        strings += [label, message, basis]
     return [s for s in strings if isinstance(s, Promise)]
 
 
