@@ -2,6 +2,7 @@
 #
 #   make install        virtualenv in .venv with the pinned requirements
 #   make run            migrate, seed the demo, serve http://127.0.0.1:8000 with the scheduler
+#                       (PORT=8080 for another port)
 #   make test           ruff (format and lint), then the whole suite on SQLite
 #   make lint           ruff only
 #   make format         rewrite files with ruff format and ruff check --fix
@@ -18,6 +19,8 @@ PY := $(BIN)/python
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements.txt requirements-test.txt
+# The port `make run` serves (make run PORT=8080).
+PORT ?= 8000
 
 .PHONY: install run test lint format services-test ci compose-config clean
 
@@ -33,11 +36,11 @@ $(STAMP): $(REQUIREMENTS)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Casework: http://127.0.0.1:8000  (Ctrl-C stops the server and the scheduler)"
+	@echo "Casework: http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the scheduler)"
 	@$(PY) manage.py scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff format --check .
