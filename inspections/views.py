@@ -178,7 +178,7 @@ def inspection_detail(request, pk: int):
             "findings": _findings(inspection, request.user, posted_finding),
             "checks": [{"check": c, "id_number": mask_id_number(c.id_number)} for c in checks],
             "evidence": inspection.evidence.order_by("pk"),
-            "timeline": timeline_for(obj=inspection),
+            "timeline": timeline_for(obj=inspection, related=inspection.findings.all()),
         },
     )
 

@@ -74,5 +74,8 @@ def inspection_page(request, pk: int):
     return render(
         request,
         "portal/inspection.html",
-        {"inspection": inspection, "timeline": timeline_for(obj=inspection)},
+        {
+            "inspection": inspection,
+            "timeline": timeline_for(obj=inspection, related=inspection.findings.all()),
+        },
     )

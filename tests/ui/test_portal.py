@@ -88,8 +88,8 @@ def test_an_inspection_page_shows_its_timeline_in_words_to_its_enterprise_only(
     content = client.get(f"/portal/inspections/{inspection.pk}/").content.decode()
 
     # then: what happened, who did it (a name, never a username), the state it reached
-    assert "计划现场检查" in content
-    assert "开始检查" in content
+    assert "计划于" in content and "进行现场检查" in content
+    assert "张伟 开始现场检查，执法人员：张伟" in content
     assert "张伟" in content
     assert "检查中" in content
     for officer in officers:

@@ -90,7 +90,7 @@ def test_inspection_page_shows_state_officers_transitions_and_timeline(login, en
     assert all(o.username in content for o in officers)
     assert 'id="transition-start"' in content
     assert 'id="transition-cancel"' in content
-    assert "Planned the inspection" in content
+    assert "planned the inspection for" in content
 
 
 def test_start_through_the_page_form_changes_state_and_writes_one_event(
