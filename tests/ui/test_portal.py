@@ -46,7 +46,7 @@ def test_my_enterprise_shows_only_own_enterprise_and_its_inspections(login, offi
     assert "Neighbour Works" not in content
     assert neighbour.uscc not in content
     assert f'href="/portal/inspections/{own_inspection.pk}/"' in content
-    assert content.count("<tr>") == 2  # the header row and the one own inspection
+    assert content.count('class="cw-inspection"') == 1  # the one own inspection
 
 
 def test_staff_are_refused_by_the_portal_login(db, officers):
@@ -96,3 +96,44 @@ def test_an_inspection_page_shows_its_timeline_in_words_to_its_enterprise_only(
         assert officer.username not in content
     assert "transition_performed" not in content and "in_progress" not in content
     assert client.get(f"/portal/inspections/{neighbours.pk}/").status_code == 404
+
+
+def test_the_portal_home_says_what_to_do_by_when_and_who_is_barred(login, enterprise, officers):
+    import datetime
+
+    from casework import clock
+    from casework.frontend import StaffSite
+    from casework.identifiers import mask_id_number
+    from casework.transitions import transition_perform
+    from inspections.models import Finding
+    from inspections.services import worker_check_record
+    from tests.factories import make_worker
+
+    officers[0].first_name = "张伟"
+    officers[0].save()
+    untrained = make_worker(enterprise=enterprise, name="李强", job="化工操作工")
+    inspection = make_started_inspection(enterprise=enterprise, officers=officers)
+    worker_check_record(
+        inspection=inspection, actor=officers[0], id_number=untrained.id_number, job="化工操作工"
+    )
+    finding = Finding.objects.get(inspection=inspection, level="worker")
+    due = clock.today() + datetime.timedelta(days=28)
+    transition_perform(
+        queryset=Finding.objects.all(),
+        pk=finding.pk,
+        name="dispose",
+        actor=officers[0],
+        data={"disposition": "order_and_penalty", "due_date": due.isoformat()},
+    )
+    client = login(make_user(role="enterprise", enterprise=enterprise), url="/portal/login/")
+
+    page = client.get("/portal/").content.decode()
+
+    assert "整改：李强（化工操作工）：未经岗位安全培训" in page
+    assert f"{due:%Y-%m-%d} 前" in page and "个工作日" in page
+    assert f"李强</strong>（{mask_id_number(untrained.id_number)}，化工操作工）" in page
+    assert f"张伟（{officers[0].credential_no}）" in page
+    assert untrained.id_number not in page
+    for officer in officers:
+        assert officer.username not in page
+    assert f"--mdc-theme-primary: {StaffSite.primary_color}" in page
