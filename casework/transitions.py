@@ -108,6 +108,19 @@ def transition_label(model: type[models.Model], name: str) -> str:
     return str(transitions[0].custom.get("label", name))
 
 
+def transition_custom(model: type[models.Model], name: str) -> dict:
+    """The ``custom`` of transition ``name``: its label, and what a page must ask first.
+
+    ``confirm``: the question a page asks before an irreversible transition;
+    ``danger``: the transition ends the case (shown apart from the others).
+    """
+    try:
+        _field, transitions = fsm_transitions(model, name)
+    except LookupError:
+        return {}
+    return dict(transitions[0].custom)
+
+
 def state_label(model: type[models.Model], value: str) -> str:
     """The label of state ``value`` of ``model``'s state field."""
     for state_field in _state_fields(model):

@@ -98,7 +98,12 @@ class Inspection(FSMModelMixin, models.Model):
         source=State.IN_PROGRESS,
         target=State.RECORDED,
         permission=_is_inspecting_officer,
-        custom={"label": _("Record")},
+        custom={
+            "label": _("Record"),
+            "confirm": _(
+                "Record the inspection? The record and its signature cannot be changed afterwards."
+            ),
+        },
     )
     def record(self, *, signed_by="", refused=False, refusal_reason=""):
         self.recorded_at = clock.now()
@@ -112,7 +117,10 @@ class Inspection(FSMModelMixin, models.Model):
         target=State.CLOSED,
         permission=_is_officer_or_supervisor,
         conditions=[_all_findings_disposed],
-        custom={"label": _("Close")},
+        custom={
+            "label": _("Close"),
+            "confirm": _("Close the inspection? Nothing can be added to it afterwards."),
+        },
     )
     def close(self):
         self.closed_at = clock.now()
@@ -122,7 +130,11 @@ class Inspection(FSMModelMixin, models.Model):
         source=State.PLANNED,
         target=State.CANCELLED,
         permission=_is_officer_or_supervisor,
-        custom={"label": _("Cancel")},
+        custom={
+            "label": _("Cancel"),
+            "confirm": _("Cancel the inspection? A cancelled inspection cannot be started again."),
+            "danger": True,
+        },
     )
     def cancel(self, *, reason):
         self.cancelled_at = clock.now()
@@ -287,7 +299,10 @@ class Finding(FSMModelMixin, models.Model):
         target=State.DISPOSED,
         permission=_is_staff_officer_or_supervisor,
         conditions=[_inspection_takes_dispositions],
-        custom={"label": _("Dispose")},
+        custom={
+            "label": _("Dispose"),
+            "confirm": _("Dispose of this finding as chosen? The disposition cannot be changed."),
+        },
     )
     def dispose(self, *, disposition, due_date=None, transfer_to="", note=""):
         self.disposition = disposition

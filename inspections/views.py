@@ -19,6 +19,7 @@ from casework.transitions import (
     field_descriptions,
     registered,
     state_label,
+    transition_custom,
     transition_label,
     transition_perform,
     transitions_available,
@@ -77,6 +78,22 @@ def _perform(request, *, queryset, pk: int, name: str, form: TransitionForm, now
     except Forbidden as exc:
         raise PermissionDenied(str(exc.message)) from exc
     except Conflict as exc:
+        submitted = _version(request)
+        if submitted is not None and exc.version is not None and exc.version != submitted:
+            # Someone else acted first: say so in words, and what they did.
+            changed = timeline_for(obj=queryset.get(pk=pk))
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this case while you were reading it; it is now "
+                    "“%(state)s”. Last change: %(what)s. Nothing was done: look, then try again."
+                )
+                % {
+                    "state": _state_label(exc.state),
+                    "what": changed[-1].sentence if changed else "—",
+                },
+            )
+            return True
         messages.error(request, now_in % {"message": exc.message, "state": _state_label(exc.state)})
         return True
     except Invalid as exc:
@@ -97,6 +114,17 @@ def _posted_form(model, request) -> tuple[str, TransitionForm, str]:
     return name, form, prefix
 
 
+def _action(model, name: str, label: str, form) -> dict:
+    custom = transition_custom(model, name)
+    return {
+        "name": name,
+        "label": label,
+        "form": form,
+        "confirm": str(custom.get("confirm", "")),
+        "danger": bool(custom.get("danger")),
+    }
+
+
 def _findings(inspection: Inspection, user, posted: tuple | None) -> list[dict]:
     """The inspection's findings, each with the transitions the user may take on it."""
     rows = []
@@ -108,7 +136,7 @@ def _findings(inspection: Inspection, user, posted: tuple | None) -> list[dict]:
                 form = posted[2]
             else:
                 form = TransitionForm(available["fields"], prefix=prefix)
-            actions.append({"name": available["name"], "label": available["label"], "form": form})
+            actions.append(_action(Finding, available["name"], available["label"], form))
         rows.append(
             {
                 "finding": finding,
@@ -158,15 +186,13 @@ def inspection_detail(request, pk: int):
             form = posted_form
         else:
             form = TransitionForm(available["fields"], prefix=name, initial=_initial(inspection))
-        actions.append({"name": name, "label": available["label"], "form": form})
+        actions.append(_action(Inspection, name, available["label"], form))
     if posted_form is not None and posted_name not in {a["name"] for a in actions}:
         actions.append(
-            {
-                "name": posted_name,
-                "label": transition_label(Inspection, posted_name),
-                "form": posted_form,
-            }
+            _action(Inspection, posted_name, transition_label(Inspection, posted_name), posted_form)
         )
+    # What ends the case (cancel) comes last, apart from the others.
+    actions.sort(key=lambda action: action["danger"])
     checks = inspection.worker_checks.order_by("pk")
     return render(
         request,

@@ -72,13 +72,23 @@ def _gone(element):
     return check
 
 
-def submit(driver, button_css: str, next_css: str):
-    """Click a submit button and wait for the next page to show ``next_css``."""
+def submit(driver, button_css: str, next_css: str, confirm: str = ""):
+    """Click a submit button and wait for the next page to show ``next_css``.
+
+    ``confirm``: the page asks first (an irreversible action); the question must
+    contain it, and is accepted.
+    """
     button = find(driver, button_css)
     # The login page submits through Turbo, which replaces the body, not the document.
     page = driver.find_element("tag name", "body")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
+    if confirm:
+        from selenium.webdriver.support import expected_conditions as ec
+
+        alert = wait(driver).until(ec.alert_is_present())
+        assert confirm in alert.text, alert.text
+        alert.accept()
     wait(driver).until(_gone(page))
     return find(driver, next_css)
 
@@ -180,7 +190,7 @@ def test_an_officer_checks_an_unqualified_worker_and_records_the_inspection(
     # The checks so far, then the record, signed by the representative.
     assert name in find(browser, "#checks").text
     find(browser, 'input[name="signed_by"]').send_keys("李建国")
-    submit(browser, "#record-button", "#inspection-state")
+    submit(browser, "#record-button", "#inspection-state", confirm="不能更改")
     assert_fits_the_phone(browser)
     assert not browser.find_elements("css selector", "#record-button")
     snapshot(browser, "6-recorded")

@@ -167,8 +167,32 @@ def test_stale_version_is_a_conflict_message_with_the_current_state(login, enter
     response = client.post(f"/inspections/{inspection.pk}/", data, follow=True)
 
     assert response.status_code == 200
-    assert "The inspection is now “In progress”." in response.content.decode()
+    content = response.content.decode()
+    # In plain words: someone else acted, what the case is now, what they did.
+    assert "Someone else changed this case while you were reading it" in content
+    assert "it is now “In progress”" in content
+    assert "started the inspection on site" in content.split("Last change:")[1].split("</li>")[0]
     assert AuditEvent.objects.filter(action="transition_performed").count() == 1
+    # Said once, in the page's message list (not again in a snackbar).
+    assert content.count("Someone else changed this case") == 1
+
+
+def test_irreversible_actions_ask_first_and_cancel_stands_apart(login, enterprise, officers):
+    inspection = make_inspection(enterprise=enterprise, officers=officers)
+    client = login(officers[0])
+    client.cookies["django_language"] = "en"
+
+    content = client.get(f"/inspections/{inspection.pk}/").content.decode()
+
+    start = content.split('id="transition-start"')[0].rsplit("<form", 1)[1]
+    cancel = content.split('id="transition-cancel"')[0].rsplit("<form", 1)[1]
+    assert "data-turbo-confirm" not in start  # starting can be followed by a cancel
+    assert "cw-action--danger" in cancel
+    assert (
+        'data-turbo-confirm="Cancel the inspection? A cancelled inspection cannot be'
+        in (content.split('id="transition-cancel"')[1][:200])
+    )
+    assert content.index('id="transition-start"') < content.index('id="transition-cancel"')
 
 
 def test_transition_the_user_may_not_take_is_forbidden(login, enterprise, officers):

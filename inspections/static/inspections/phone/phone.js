@@ -69,7 +69,15 @@
       });
   }
 
+  // Irreversible actions ask first, in words (data-confirm on the form).
+  function enhanceConfirm(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-confirm]").forEach(enhanceConfirm);
     var key = document.getElementById("x-key");
     if (key) enhanceIdNumber(key);
     var scan = document.getElementById("scan-button");
