@@ -67,6 +67,23 @@ SHARED_CHINESE = {
 }
 
 
+def chinese_names(kind: str) -> dict[str, str]:
+    """Chinese header → column name, of the register ``kind``."""
+    if kind == "enterprises":
+        return dict(CHINESE_HEADERS[kind])
+    return {**SHARED_CHINESE, **CHINESE_HEADERS[kind]}
+
+
+def chinese_header(kind: str, name: str) -> str | None:
+    """The Chinese header of a column (the first, when it has several), or None."""
+    return next((label for label, n in chinese_names(kind).items() if n == name), None)
+
+
+def chinese_aliases(kind: str, name: str) -> list[str]:
+    """Every Chinese header of a column."""
+    return [label for label, n in chinese_names(kind).items() if n == name]
+
+
 class FileRefused(Exception):
     """The file as a whole cannot be imported (empty, bad header, undecodable)."""
 
@@ -90,6 +107,19 @@ class ImportReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0
     max_errors: int | None = None
+    # Column name → the header the file gave it; whether the file's headers are Chinese.
+    headers: dict[str, str] = field(default_factory=dict)
+    chinese_headers: bool = False
+
+    def header_of(self, column: str | None) -> str | None:
+        """The column as the file named it (for a missing one, as the file would have)."""
+        if column is None:
+            return None
+        if column in self.headers:
+            return self.headers[column]
+        if self.chinese_headers:
+            return chinese_header(self.kind, column) or column
+        return column
 
     def add_error(self, row: int, column: str | None, reason: str) -> None:
         self.error_count += 1
@@ -114,7 +144,10 @@ class ImportReport:
             "unchanged": self.unchanged,
             "refused": self.refused,
             "error_count": self.error_count,
-            "errors": sorted(self.errors, key=lambda e: (e["row"], e["column"] or "")),
+            "errors": [
+                {**error, "header": self.header_of(error["column"])}
+                for error in sorted(self.errors, key=lambda e: (e["row"], e["column"] or ""))
+            ],
             "errors_truncated": self.error_count > len(self.errors),
         }
 
@@ -177,14 +210,19 @@ class Undecodable(Exception):
         self.line = line
 
 
-def header_names(register: Register, cells: list[str]) -> list[str]:
-    """Map the header cells to column names; refuse unknown, repeated or missing ones."""
-    chinese = dict(CHINESE_HEADERS[register.kind])
-    if register.kind != "enterprises":
-        chinese = {**SHARED_CHINESE, **chinese}
+def header_names(register: Register, cells: list[str], *, chinese_file: bool = False) -> list[str]:
+    """Map the header cells to column names; refuse unknown, repeated or missing ones.
+
+    A refusal names a column as the file does (``chinese_file``: in Chinese).
+    """
+    chinese = chinese_names(register.kind)
+
+    def as_written(name: str) -> str:
+        return (chinese_header(register.kind, name) if chinese_file else None) or name
+
     names = []
     for cell in cells:
-        label = cell.strip().lstrip("\ufeff")
+        label = _header_label(cell)
         name = label.lower() if label.lower() in register.column_names else chinese.get(label)
         if name is None:
             raise FileRefused(
@@ -192,21 +230,37 @@ def header_names(register: Register, cells: list[str]) -> list[str]:
                 % {
                     "label": label or '""',
                     "kind": register.kind,
-                    "columns": ", ".join(register.column_names),
+                    "columns": ", ".join(as_written(n) for n in register.column_names),
                 },
                 column=label,
             )
         if name in names:
-            raise FileRefused(_("The column %(name)s appears twice.") % {"name": name}, column=name)
+            raise FileRefused(
+                _("The column %(name)s appears twice.") % {"name": label}, column=name
+            )
         names.append(name)
     for column in register.columns:
         needed = column.required or field_for(column.name) in register.key
         if needed and column.name not in names:
             raise FileRefused(
-                _("The required column %(name)s is missing.") % {"name": column.name},
+                _("The required column %(name)s is missing.") % {"name": as_written(column.name)},
                 column=column.name,
             )
     return names
+
+
+def _header_label(cell: str) -> str:
+    return cell.strip().lstrip("\ufeff")
+
+
+def key_cell(register: Register, name: str, raw: str) -> str:
+    """A raw key cell as its parser would normalise it: a label as its code (for duplicates)."""
+    vocabulary = getattr(register.column(name).parse, "vocabulary", None)
+    if vocabulary is not None:
+        value = vocabulary.value_of(raw)
+        if value is not None:
+            return str(value)
+    return key_text(name, raw)
 
 
 def key_of(register: Register, names: list[str], cells: list[str]) -> str:
@@ -215,7 +269,7 @@ def key_of(register: Register, names: list[str], cells: list[str]) -> str:
     for column in register.key:
         name = {"enterprise_id": "enterprise_uscc"}.get(column, column)
         index = names.index(name) if name in names else len(cells)
-        parts.append(key_text(name, cells[index]) if index < len(cells) else "")
+        parts.append(key_cell(register, name, cells[index]) if index < len(cells) else "")
     return "\x1f".join(parts)
 
 
@@ -253,9 +307,20 @@ def read_decoded(encoding: str, report: ImportReport, read: Callable[[str], T]) 
     return codec, result
 
 
-def read_header(register: Register, stream, codec: str) -> list[str]:
+def read_header(
+    register: Register, stream, codec: str, report: ImportReport | None = None
+) -> list[str]:
+    """The column names of the file's header; the report learns the headers as written."""
     for _line, cells in records(stream, codec):
-        return header_names(register, cells)
+        labels = [_header_label(cell) for cell in cells]
+        chinese = chinese_names(register.kind)
+        chinese_file = sum(label in chinese for label in labels) * 2 > len(labels)
+        if report is not None:
+            report.chinese_headers = chinese_file
+        names = header_names(register, cells, chinese_file=chinese_file)
+        if report is not None:
+            report.headers = dict(zip(names, labels, strict=True))
+        return names
     raise FileRefused(_("The file is empty."))
 
 

@@ -65,7 +65,7 @@ class Direct:
         codec = "utf-8" if encoding == "auto" else encoding
         try:
             with transaction.atomic(using=self.connection.alias):
-                names = read_header(self.register, stream, codec)
+                names = read_header(self.register, stream, codec, report)
                 copy, ending = self._copy(names)
                 blocks = self._lines(names, data_records(stream, codec), report, progress, ending)
                 # The first block on its own: a file imported before stops there, not at its end.

@@ -121,7 +121,7 @@ def import_rows(register, scope, stream, report, encoding, progress) -> None:
     """Validate the whole file, then write it in one transaction (or nothing)."""
 
     def validate(codec: str) -> tuple[_Pass, set[str]]:
-        state = _Pass(register, scope, read_header(register, stream, codec), report)
+        state = _Pass(register, scope, read_header(register, stream, codec, report), report)
         return state, _validate(state, data_records(stream, codec), progress)
 
     codec, (state, suspects) = read_decoded(encoding, report, validate)

@@ -26,6 +26,7 @@ from registry.import_file import (
     FileRefused,
     ImportReport,
     data_records,
+    key_cell,
     read_decoded,
     read_header,
 )
@@ -35,7 +36,6 @@ from registry.rules import (
     Scope,
     duplicate_reason,
     duplicates_sql,
-    key_text,
     reason,
     width_refusal,
 )
@@ -154,7 +154,10 @@ class _Staging:
                 add_error(line, None, refusal)
                 refused += 1
                 cells = cells + [""] * (width - len(cells))
-                keys = [key_text(name, cells[index]) for index, _memo, _rule, name in key_steps]
+                keys = [
+                    key_cell(register, name, cells[index])
+                    for index, _memo, _rule, name in key_steps
+                ]
                 block.append(copy_line([str(line), "f", *keys], blank))
                 continue
             errors = None
@@ -171,7 +174,7 @@ class _Staging:
                     except Refused as exc:
                         errors = errors or {}
                         errors[name] = str(exc)
-                        text = key_text(name, raw)
+                        text = key_cell(register, name, raw)
                 out.append(text)
             for index, memo, rule, name in value_steps:
                 raw = cells[index]
@@ -353,7 +356,7 @@ def _import_staged(register, scope, stream, report, encoding, progress, cursor) 
 
     def stage(codec: str) -> _Staging:
         with transaction.atomic(using=connection.alias):
-            staging = _Staging(register, read_header(register, stream, codec), connection)
+            staging = _Staging(register, read_header(register, stream, codec, report), connection)
             staging.create(cursor)
             staging.load(cursor, data_records(stream, codec), report, progress)
         return staging

@@ -31,6 +31,7 @@ from casework.identifiers import (
 )
 from casework.models import Enterprise, User
 from registry import events
+from registry.labels import FLAG, Vocabulary, choice_listing, choices_vocabulary, flag_listing
 from registry.models import (
     Certificate,
     SkillCertificate,
@@ -55,10 +56,14 @@ from registry.rules import (
 # Staff roles that may write to the registers (a legal reviewer only reads).
 WRITER_ROLES = frozenset({User.Role.OFFICER, User.Role.SUPERVISOR, User.Role.ADMIN})
 
-TRUE_WORDS = frozenset({"true", "是"})
-FALSE_WORDS = frozenset({"false", "否"})
 DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
-SPECIAL_OPS_CODES = frozenset(SpecialOpsCategory.values)
+# What separates the categories of ``special_ops`` (none is in any label).
+SPECIAL_OPS_SEPARATORS = re.compile(r"[;；、,，]")
+
+# The one vocabulary of each coded column (``registry.labels``): its codes and labels.
+SECTORS = choices_vocabulary("sector", Enterprise.Sector)
+SPECIAL_OPS = choices_vocabulary("special_ops", SpecialOpsCategory)
+TRAINING_KINDS = choices_vocabulary("kind", Training.Kind)
 
 
 class Refused(ValueError):
@@ -156,48 +161,59 @@ def parse_date(value: Any) -> datetime.date:
 
 
 def parse_bool(value: Any) -> bool:
+    """是/否, true/false, yes/no, y/n, 1/0, √/× (any case, full-width or not)."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise Refused(_("Write true or false (or 是 or 否)."))
+    flag = FLAG.value_of(str(value))
+    if flag is None:
+        raise Refused(
+            _("%(value)s is not yes or no; write one of: %(allowed)s.")
+            % {"value": str(value).strip(), "allowed": flag_listing()}
+        )
+    return flag
 
 
-def parse_choice(choices: type[models.TextChoices]) -> Callable[[Any], str]:
-    allowed = frozenset(choices.values)
+parse_bool.vocabulary = FLAG
+
+
+def parse_choice(vocabulary: Vocabulary) -> Callable[[Any], str]:
+    """A code of the vocabulary's choices, given as the code or as its label."""
 
     def parse(value: Any) -> str:
-        text = str(value).strip()
-        if text not in allowed:
+        code = vocabulary.value_of(str(value))
+        if code is None:
             raise Refused(
                 _("%(value)s is not one of: %(allowed)s.")
-                % {"value": text, "allowed": ", ".join(choices.values)}
+                % {"value": str(value).strip(), "allowed": choice_listing(vocabulary)}
             )
-        return text
+        return code
 
+    parse.vocabulary = vocabulary  # a coded column: a label in a key reads as its code
     return parse
 
 
 def parse_special_ops(value: Any) -> list[str]:
-    """Category codes separated by ``;``, each from the national catalogue."""
+    """Categories (codes or labels) separated by ``;`` (or ；、,，), each from the catalogue."""
     if isinstance(value, list | tuple):
-        codes = [str(code).strip() for code in value]
+        words = [str(word) for word in value]
     else:
-        codes = str(value).replace("；", ";").split(";")
+        words = SPECIAL_OPS_SEPARATORS.split(str(value))
     result = []
-    for code in (code.strip() for code in codes):
-        if not code or code in result:
+    for word in (word.strip() for word in words):
+        if not word:
             continue
-        if code not in SPECIAL_OPS_CODES:
+        code = SPECIAL_OPS.value_of(word)
+        if code is None:
             raise Refused(
                 _("%(value)s is not a special-operations category; use: %(allowed)s.")
-                % {"value": code, "allowed": ", ".join(SpecialOpsCategory.values)}
+                % {"value": word, "allowed": choice_listing(SPECIAL_OPS)}
             )
-        result.append(code)
+        if code not in result:
+            result.append(code)
     return result
+
+
+parse_special_ops.vocabulary = SPECIAL_OPS
 
 
 def parse_hours(value: Any) -> Decimal:
@@ -297,7 +313,7 @@ REGISTERS: dict[str, Register] = {
         columns=(
             Column("uscc", parse_uscc, required=True),
             Column("name", _text(Enterprise, "name"), required=True),
-            Column("sector", parse_choice(Enterprise.Sector), required=True),
+            Column("sector", parse_choice(SECTORS), required=True),
             Column("jurisdiction", parse_text(12), required=True),
             Column("address", _text(Enterprise, "address")),
             Column("legal_representative", _text(Enterprise, "legal_representative")),
@@ -326,7 +342,7 @@ REGISTERS: dict[str, Register] = {
         model=Certificate,
         columns=(
             Column("id_number", parse_id_number, required=True),
-            Column("category", parse_choice(SpecialOpsCategory), required=True),
+            Column("category", parse_choice(SPECIAL_OPS), required=True),
             Column("number", _text(Certificate, "number"), required=True),
             Column("issued_on", parse_date, required=True),
             Column("valid_until", parse_date, required=True),
@@ -342,7 +358,7 @@ REGISTERS: dict[str, Register] = {
         columns=(
             Column("enterprise_uscc", parse_uscc, required=True),
             Column("id_number", parse_id_number, required=True),
-            Column("kind", parse_choice(Training.Kind), required=True),
+            Column("kind", parse_choice(TRAINING_KINDS), required=True),
             Column("job", _text(Training, "job")),
             Column("course", _text(Training, "course"), required=True),
             Column("hours", parse_hours, required=True),

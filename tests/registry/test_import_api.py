@@ -54,7 +54,12 @@ def test_a_refused_file_is_answered_400_with_the_report(company, tmp_path):
 
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"row": 3, "column": "id_number", "reason": "The check digit of this ID number is wrong."}
+        {
+            "row": 3,
+            "column": "id_number",
+            "reason": "The check digit of this ID number is wrong.",
+            "header": "id_number",
+        }
     ]
     assert Worker.objects.count() == 0
 
@@ -93,6 +98,7 @@ def test_rows_of_a_foreign_jurisdiction_are_refused_per_row(company, tmp_path):
             "row": 3,
             "column": "enterprise_uscc",
             "reason": "No enterprise with this credit code is registered in your jurisdiction.",
+            "header": "enterprise_uscc",
         }
     ]
     assert partial.status_code == 200

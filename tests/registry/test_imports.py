@@ -196,7 +196,13 @@ def test_a_gbk_file_with_a_bad_row_is_reported_and_nothing_is_imported(company, 
     report = import_file("workers", path)
 
     assert report.encoding == "gbk"
-    assert errors_of(report) == [(3, "is_team_leader", "Write true or false (or 是 or 否).")]
+    assert errors_of(report) == [
+        (
+            3,
+            "is_team_leader",
+            "也许 is not yes or no; write one of: 是, 否, true, false, yes, no, y, n, 1, 0, √, ×.",
+        )
+    ]
     assert Worker.objects.count() == 0
 
 
@@ -837,7 +843,12 @@ def test_a_bad_last_row_falls_back_and_is_reported(company, tmp_path, monkeypatc
     assert (direct, direct_valid) == (staged, staged_valid)
     assert not went_straight
     assert direct[0]["errors"] == [
-        {"row": 8, "column": "hired_on", "reason": "2026-02-30 is not a date that exists."}
+        {
+            "row": 8,
+            "column": "hired_on",
+            "reason": "2026-02-30 is not a date that exists.",
+            "header": "hired_on",
+        }
     ]
     assert (direct[0]["imported"], direct[1]) == (False, [])
     assert (direct_valid[0]["created"], len(direct_valid[1])) == (6, 6)
