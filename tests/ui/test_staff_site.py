@@ -87,7 +87,7 @@ def test_inspection_page_shows_state_officers_transitions_and_timeline(login, en
     assert response.status_code == 200
     assert 'id="inspection-state">Planned<' in content
     assert enterprise.name in content
-    assert all(o.username in content for o in officers)
+    assert all(o.credential_no in content for o in officers)  # by name and credential
     assert 'id="transition-start"' in content
     assert 'id="transition-cancel"' in content
     assert "planned the inspection for" in content
