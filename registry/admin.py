@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from casework.exceptions import Forbidden, Invalid
 from casework.identifiers import mask_id_number
 from casework.models import Enterprise
 from registry import services
+from registry.import_templates import columns_of, template_csv, template_filename
 from registry.imports import ENCODINGS, IMPORT_KINDS, register_import
 from registry.models import Certificate, SkillCertificate, Trainer, Training, Worker
 
@@ -172,7 +174,24 @@ class EnterpriseAdmin(RegisterAdmin):
 
     def get_urls(self):
         import_view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", import_view, name="registry_import"), *super().get_urls()]
+        template_view = self.admin_site.admin_view(self.import_template_view)
+        return [
+            path("import/", import_view, name="registry_import"),
+            path(
+                "import/template/<str:kind>.csv",
+                template_view,
+                name="registry_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, kind):
+        """The template file of a register: Chinese headers and one example row."""
+        if kind not in IMPORT_KINDS:
+            raise Http404
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{template_filename(kind)}"'
+        return response
 
     def import_view(self, request):
         """Upload a register file and show the import's report."""
@@ -200,5 +219,6 @@ class EnterpriseAdmin(RegisterAdmin):
             "form": form,
             "report": report.as_dict() if report else None,
             "report_ok": report.ok if report else False,
+            "registers": [{"kind": kind, "columns": columns_of(kind)} for kind in IMPORT_KINDS],
         }
         return TemplateResponse(request, "registry/admin/import.html", context)
