@@ -11,6 +11,7 @@ every list endpoint to it).
 """
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django_filters.rest_framework import DjangoFilterBackend
 
 from casework.models import Jurisdiction
@@ -26,6 +27,9 @@ def visible(model, user):
                 return Jurisdiction.objects.filter(nothing())
             return Jurisdiction.objects.filter(pk=enterprise.jurisdiction_id)
         return Jurisdiction.objects.filter(jurisdiction_q(user, "path"))
+    if model is get_user_model():
+        # Staff of the caller's jurisdiction and below; an enterprise user names nobody.
+        return model.objects.filter(jurisdiction_q(user, "jurisdiction__path"))
     manager = model._default_manager
     if not hasattr(manager, "visible_to"):
         raise TypeError(f"{model.__name__} has no visible_to(): it cannot be a filter's choice")
@@ -41,7 +45,8 @@ class ScopedFilterSet(django_filters.FilterSet):
         user = getattr(request, "user", None)
         for declared in self.filters.values():  # this instance's deep copies
             if isinstance(declared, _RELATED):
-                declared.queryset = visible(declared.queryset.model, user)
+                # What the filter allows (an officer, say), among what the caller may see.
+                declared.queryset = declared.queryset & visible(declared.queryset.model, user)
                 declared.__dict__.pop("_field", None)  # a form field built before
 
 

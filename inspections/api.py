@@ -21,6 +21,7 @@ from casework.exceptions import Invalid
 from casework.identifiers import mask_id_number
 from casework.models import Enterprise
 from inspections import evidence as evidence_files
+from inspections.filters import InspectionFilter
 from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from inspections.payloads import officers_resolve
 from inspections.services import (
@@ -204,7 +205,7 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
     """Inspections the caller may see; plan one with POST."""
 
     serializer_class = InspectionSerializer
-    filterset_fields = ["state", "planned_on"]
+    filterset_class = InspectionFilter
 
     def get_queryset(self):
         return (

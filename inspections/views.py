@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from viewflow.forms import Layout, Row
 
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.identifiers import mask_id_number
@@ -24,6 +25,7 @@ from casework.transitions import (
     transition_perform,
     transitions_available,
 )
+from inspections.filters import InspectionFilter
 from inspections.forms import InspectionPlanForm, TransitionForm
 from inspections.models import Finding, Inspection
 from inspections.services import inspection_create
@@ -49,14 +51,42 @@ def _version(request) -> int | None:
         return None
 
 
+SEARCH_LAYOUT = Layout(
+    Row("q", "state", "jurisdiction"),
+    Row("enterprise", "officer"),
+    Row("planned_after", "planned_before"),
+)
+
+
 def inspection_list(request):
-    inspections = (
+    """Inspections the user may see, searched with the API's filters; counted."""
+    visible = (
         Inspection.objects.visible_to(request.user)
-        .select_related("enterprise")
+        .select_related("enterprise__jurisdiction")
         .prefetch_related("officers")
+        .order_by("-planned_on", "-pk")
     )
+    search = InspectionFilter(request.GET or None, queryset=visible, request=request)
+    # The page searches by a date range; the API also takes an exact planned_on.
+    search.form.fields.pop("planned_on", None)
+    inspections = search.qs if search.is_bound and search.is_valid() else visible
     page = Paginator(inspections, 50).get_page(request.GET.get("page"))
-    return render(request, "inspections/inspection_list.html", {"page": page})
+    jurisdiction = request.user.jurisdiction
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "page": page,
+            "search": search,
+            "count": page.paginator.count,
+            "query": query.urlencode(),
+            # Above a district (the city, an administrator): show each row's district.
+            "show_district": jurisdiction is None or jurisdiction.children.exists(),
+            "search_layout": SEARCH_LAYOUT,
+        },
+    )
 
 
 def _perform(request, *, queryset, pk: int, name: str, form: TransitionForm, now_in: str) -> bool:
