@@ -282,6 +282,10 @@ class Finding(FSMModelMixin, models.Model):
 
         return [reason_label(code) for code in self.reason_codes]
 
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number) if self.id_number else ""
+
     def title(self) -> str:
         """The finding named as a person would: who, at which job, and why."""
         labels = "、".join(self.reason_labels)

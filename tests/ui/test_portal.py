@@ -132,6 +132,8 @@ def test_the_portal_home_says_what_to_do_by_when_and_who_is_barred(login, enterp
     assert "整改：李强（化工操作工）：未经岗位安全培训" in page
     assert f"{due:%Y-%m-%d} 前" in page and "个工作日" in page
     assert f"李强</strong>（{mask_id_number(untrained.id_number)}，化工操作工）" in page
+    # The inspection's findings: the worker by name and masked ID number.
+    assert f"李强（化工操作工）：未经岗位安全培训 · {mask_id_number(untrained.id_number)}" in page
     assert f"张伟（{officers[0].credential_no}）" in page
     assert untrained.id_number not in page
     for officer in officers:
