@@ -40,6 +40,8 @@ class InspectionSerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     officers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    # Codes for programs, labels for people (in the caller's language).
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = Inspection
@@ -50,6 +52,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "planned_on",
             "officers",
             "state",
+            "state_label",
             "version",
             "created_at",
             "started_at",
@@ -291,6 +294,9 @@ class FindingSerializer(serializers.ModelSerializer):
     disposition = serializers.ChoiceField(
         choices=Finding.Disposition.choices, allow_blank=True, read_only=True
     )
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    disposition_label = serializers.CharField(source="get_disposition_display", read_only=True)
 
     class Meta:
         model = Finding
@@ -298,6 +304,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "id",
             "inspection",
             "level",
+            "level_label",
             "worker",
             "id_number",
             "name",
@@ -307,8 +314,10 @@ class FindingSerializer(serializers.ModelSerializer):
             "legal_basis",
             "description",
             "state",
+            "state_label",
             "version",
             "disposition",
+            "disposition_label",
             "due_date",
             "transfer_to",
             "disposition_note",

@@ -68,6 +68,11 @@ def test_a_finding_shows_its_basis_and_null_order_and_case(finding, officers):
     assert body["reason_codes"] == ["UNTRAINED"]
     # The code for programs, the label for people, in the caller's language.
     assert body["reason_labels"] == ["未经岗位安全培训"]
+    assert (body["state_label"], body["level_label"], body["disposition_label"]) == (
+        "未办结",
+        "从业人员",
+        "",
+    )
     english = client_for(officers[1]).get(finding_url(finding), HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["reason_labels"] == ["Not trained for this job"]
     assert body["legal_basis"] == finding.checks.get().reasons[0]["legal_basis"]

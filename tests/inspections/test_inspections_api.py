@@ -52,6 +52,7 @@ def test_an_officer_plans_an_inspection_and_one_create_event_is_written(enterpri
         "planned",
         0,
     )
+    assert (body["state"], body["state_label"]) == ("planned", "已计划")
     assert sorted(body["officers"]) == sorted(o.username for o in officers)
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("seq")
