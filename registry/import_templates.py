@@ -1,20 +1,19 @@
 """Each register's columns as the admin lists them, and a template file per register.
 
-The template is CSV in UTF-8 with BOM (Excel and WPS open it as UTF-8), its
-header row the Chinese headers, and one example row written with the Chinese
-labels. The examples refer to one another: imported in the order of
-``IMPORT_KINDS`` (enterprises, workers, certificates, trainings, trainers) into
-an empty database they import cleanly (the jurisdictions come with the
-migrations); a test holds that.
+The template is CSV in UTF-8 with BOM (Excel and WPS open it as UTF-8), written
+by ``casework.exports`` like every CSV the bureau downloads: the Chinese headers,
+then one example row written with the Chinese labels. The examples refer to one
+another: imported in the order of ``IMPORT_KINDS`` (enterprises, workers,
+certificates, trainings, trainers) into an empty database they import cleanly
+(the jurisdictions come with the migrations); a test holds that.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from casework.exports import csv_text
 from registry.import_file import IMPORT_KINDS, chinese_aliases, chinese_header
 from registry.labels import choice_listing, flag_listing
 from registry.services import REGISTERS, SECTORS, SPECIAL_OPS, TRAINING_KINDS, field_for
@@ -163,14 +162,10 @@ def template_csv(kind: str) -> bytes:
     if kind not in IMPORT_KINDS:
         raise KeyError(kind)
     register = REGISTERS[kind]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(chinese_header(kind, c.name) or c.name for c in register.columns)
+    header = [chinese_header(kind, c.name) or c.name for c in register.columns]
     with override("zh-hans"):
-        writer.writerow(
-            _example_cell(kind, c.name, EXAMPLES[kind][c.name]) for c in register.columns
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        example = [_example_cell(kind, c.name, EXAMPLES[kind][c.name]) for c in register.columns]
+    return ("\ufeff" + csv_text(header, [example])).encode("utf-8")
 
 
 def template_filename(kind: str) -> str:
