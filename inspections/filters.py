@@ -10,6 +10,8 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from casework.dates import validate_real_date
 from casework.filters import ScopedFilterSet
@@ -70,5 +72,6 @@ class InspectionFilter(ScopedFilterSet):
             Q(enterprise__name__icontains=text) | Q(enterprise__uscc__iexact=text.upper())
         )
 
+    @extend_schema_field(OpenApiTypes.STR)  # a division code
     def filter_jurisdiction(self, queryset, name, value):
         return queryset.filter(enterprise__jurisdiction__path__startswith=value.path)

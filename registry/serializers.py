@@ -34,6 +34,9 @@ class IdNumberField(serializers.CharField):
 
 class EnterpriseSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction_id", read_only=True)
+    # Codes for programs, labels for people (in the caller's language).
+    sector_label = serializers.CharField(source="get_sector_display", read_only=True)
+    jurisdiction_label = serializers.CharField(source="jurisdiction.name", read_only=True)
 
     class Meta:
         model = Enterprise
@@ -42,7 +45,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "uscc",
             "name",
             "sector",
+            "sector_label",
             "jurisdiction",
+            "jurisdiction_label",
             "address",
             "legal_representative",
             "contact_phone",
@@ -54,6 +59,7 @@ class WorkerSerializer(serializers.ModelSerializer):
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     id_number = IdNumberField(read_only=True)
+    special_ops_labels = serializers.SerializerMethodField()
 
     class Meta:
         model = Worker
@@ -66,6 +72,7 @@ class WorkerSerializer(serializers.ModelSerializer):
             "job",
             "is_team_leader",
             "special_ops",
+            "special_ops_labels",
             "hired_on",
             "barred_from_duty",
             "barred_reason",
@@ -73,13 +80,25 @@ class WorkerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_special_ops_labels(self, worker) -> list[str]:
+        return [_category_label(code) for code in worker.special_ops]
+
+
+def _category_label(code: str) -> str:
+    try:
+        return str(SpecialOpsCategory(code).label)
+    except ValueError:
+        return code
+
 
 class CertificateSerializer(serializers.ModelSerializer):
     id_number = IdNumberField(read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
 
     class Meta:
         model = Certificate
-        fields = ["id", "id_number", "category", "number", "issued_on", "valid_until"]
+        fields = ["id", "id_number", "category", "category_label", "number", "issued_on"]
+        fields += ["valid_until"]
         fields += ["review_due_on"]
         read_only_fields = fields
 
@@ -87,6 +106,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 class TrainingSerializer(serializers.ModelSerializer):
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     id_number = IdNumberField(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Training
@@ -95,6 +115,7 @@ class TrainingSerializer(serializers.ModelSerializer):
             "enterprise_uscc",
             "id_number",
             "kind",
+            "kind_label",
             "job",
             "course",
             "hours",
@@ -162,6 +183,9 @@ class ImportRequestSerializer(serializers.Serializer):
 class ImportErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     column = serializers.CharField(allow_null=True)
+    header = serializers.CharField(
+        allow_null=True, help_text=_("The column as the file's header row named it.")
+    )
     reason = serializers.CharField()
 
 

@@ -16,7 +16,12 @@ def report_lines(report: ImportReport) -> list[str]:
     data = report.as_dict()
     lines = [
         _("row %(row)s, column %(column)s: %(reason)s")
-        % {"row": error["row"], "column": error["column"] or "-", "reason": error["reason"]}
+        # The column as the file named it (its header), else the register's name for it.
+        % {
+            "row": error["row"],
+            "column": error.get("header") or error["column"] or "-",
+            "reason": error["reason"],
+        }
         for error in data["errors"]
     ]
     lines.append(
