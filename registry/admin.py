@@ -19,13 +19,26 @@ from registry.models import Certificate, SkillCertificate, Trainer, Training, Wo
 MAX_SHOWN_ERRORS = 1000
 
 
+def register_label(kind: str) -> str:
+    """A register as a person names it (its rows' plural name), not its code."""
+    return str(services.REGISTERS[kind].model._meta.verbose_name_plural)
+
+
+def _kind_choices():
+    return [(kind, register_label(kind)) for kind in IMPORT_KINDS]
+
+
+def _encoding_choices():
+    return [(e, _("Detect (UTF-8, then GBK)") if e == "auto" else e.upper()) for e in ENCODINGS]
+
+
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Register"), choices=[(k, k) for k in IMPORT_KINDS])
+    kind = forms.ChoiceField(label=_("Register"), choices=_kind_choices)
     file = forms.FileField(label=_("CSV file (UTF-8 or GBK, English or Chinese headers)"))
     valid_only = forms.BooleanField(
         label=_("Import the valid rows only (default: all or nothing)"), required=False
     )
-    encoding = forms.ChoiceField(label=_("Encoding"), choices=[(e, e) for e in ENCODINGS])
+    encoding = forms.ChoiceField(label=_("Encoding"), choices=_encoding_choices)
 
 
 class RegisterAdmin(admin.ModelAdmin):
@@ -218,7 +231,11 @@ class EnterpriseAdmin(RegisterAdmin):
             "title": _("Import a register"),
             "form": form,
             "report": report.as_dict() if report else None,
+            "report_kind": register_label(report.kind) if report else "",
             "report_ok": report.ok if report else False,
-            "registers": [{"kind": kind, "columns": columns_of(kind)} for kind in IMPORT_KINDS],
+            "registers": [
+                {"kind": kind, "label": register_label(kind), "columns": columns_of(kind)}
+                for kind in IMPORT_KINDS
+            ],
         }
         return TemplateResponse(request, "registry/admin/import.html", context)
