@@ -49,7 +49,8 @@ class WorkflowApp(WorkflowAppViewset):
     """Inbox, queue and archive over every flow; shown to staff even before any flow exists."""
 
     title = _("Tasks")
-    index_path = path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
+    # Home: the workbench, which the inspections app offers (named, not imported).
+    index_path = path("", RedirectView.as_view(pattern_name="inspections:workbench"), name="index")
 
     def __init__(self, flow_viewsets=(), **kwargs):
         super().__init__(list(flow_viewsets), **kwargs)
@@ -73,7 +74,8 @@ class StaffSite(Site):
     title = _("Casework")
     primary_color = "#1f4e79"
     secondary_color = "#c62828"
-    index_path = path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
+    # Home: the workbench, which the inspections app offers (named, not imported).
+    index_path = path("", RedirectView.as_view(pattern_name="inspections:workbench"), name="index")
 
     def has_view_permission(self, user, obj=None):
         return is_staff_user(user)

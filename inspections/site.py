@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from casework.frontend import StaffApp
-from inspections import views
+from inspections import views, workbench
 
 
 class InspectionsApp(StaffApp):
@@ -14,5 +14,6 @@ class InspectionsApp(StaffApp):
     menu_template_name = "inspections/menu.html"
 
     index_path = path("", views.inspection_list, name="index")
+    workbench_path = path("workbench/", workbench.workbench, name="workbench")
     plan_path = path("plan/", views.inspection_plan, name="plan")
     detail_path = path("<int:pk>/", views.inspection_detail, name="detail")

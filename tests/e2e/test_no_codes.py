@@ -112,10 +112,12 @@ def test_no_code_or_snake_case_token_on_any_page(worked, live_server, browser):
     check = worked.worker_checks.filter(qualified=False).first()
     pages = {
         ("/accounts/login/", "supervisor"): [
+            "/inspections/workbench/",
             "/inspections/",
             f"/inspections/{pk}/",
             "/inspections/plan/",
         ],
+        ("/accounts/login/", "city_supervisor"): ["/inspections/workbench/"],
         ("/m/", "officer1"): [
             "/m/",
             f"/m/inspections/{pk}/",

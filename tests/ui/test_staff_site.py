@@ -20,7 +20,8 @@ def test_staff_login_lands_on_the_site(db, officers):
 
     assert response.status_code == 200
     assert response.wsgi_request.user == officers[0]
-    assert response.redirect_chain[-1][0].startswith("/workflow/")
+    # Every staff role lands on the workbench.
+    assert response.redirect_chain[-1][0] == "/inspections/workbench/"
 
 
 def test_wrong_password_is_refused(db, officers):

@@ -1,0 +1,158 @@
+"""The workbench (工作台): every staff member's home page.
+
+What needs the user today: the inspections planned for today and this week,
+those in progress, open findings, workers barred from duty, legal deadlines
+due within a working day or missed; for a supervisor the same across the
+jurisdiction with counts per district or county and each officer's workload.
+A fixed number of queries whatever the size of the registers (each list is
+cut to ``SHOWN`` rows, with its full count).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from casework import clock
+from casework.calendars import work_calendar_for
+from casework.models import Deadline, Jurisdiction
+from casework.visibility import jurisdiction_q
+from casework.workdays import ONE_DAY
+from inspections.models import Finding, Inspection
+from registry.models import Worker
+
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Listed:
+    rows: list
+    count: int
+
+
+def _listed(queryset) -> Listed:
+    rows = list(queryset[: SHOWN + 1])
+    count = len(rows) if len(rows) <= SHOWN else queryset.count()
+    return Listed(rows[:SHOWN], count)
+
+
+def _next_working_day(jurisdiction, today: datetime.date) -> datetime.date:
+    calendar = work_calendar_for(jurisdiction, first_year=today.year, years=2)
+    day = today + ONE_DAY
+    while not calendar.is_working_day(day):
+        day += ONE_DAY
+    return day
+
+
+def workbench(request):
+    user, today = request.user, clock.today()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    inspections = Inspection.objects.visible_to(user).select_related("enterprise")
+    planned = inspections.filter(state=Inspection.State.PLANNED)
+    if user.has_role("officer"):
+        # An officer's own work first: the inspections they are named on.
+        planned, in_progress = (
+            planned.filter(officers=user),
+            inspections.filter(state=Inspection.State.IN_PROGRESS, officers=user),
+        )
+    else:
+        in_progress = inspections.filter(state=Inspection.State.IN_PROGRESS)
+    due_by = _next_working_day(user.jurisdiction, today)
+    deadlines = Deadline.objects.visible_to(user).filter(
+        status=Deadline.Status.OPEN, suspended_on__isnull=True
+    )
+    context = {
+        "today": today,
+        "today_inspections": _listed(planned.filter(planned_on=today).order_by("pk")),
+        "week_inspections": _listed(
+            planned.filter(planned_on__gt=today, planned_on__lte=week_end).order_by("planned_on")
+        ),
+        "in_progress": _listed(in_progress.order_by("started_at")),
+        "open_findings": _listed(
+            Finding.objects.visible_to(user)
+            .filter(state=Finding.State.OPEN)
+            .select_related("inspection__enterprise", "worker")
+            .prefetch_related("checks")
+            .order_by("created_at")
+        ),
+        "barred": _listed(
+            Worker.objects.visible_to(user)
+            .filter(barred_from_duty=True)
+            .select_related("enterprise")
+            .order_by("-barred_since", "name")
+        ),
+        "missed": _listed(
+            deadlines.filter(due_date__lt=today).select_related("enterprise").order_by("due_date")
+        ),
+        "at_risk": _listed(
+            deadlines.filter(due_date__gte=today, due_date__lte=due_by)
+            .select_related("enterprise")
+            .order_by("due_date")
+        ),
+        "supervisor": user.has_role("supervisor", "admin"),
+    }
+    if context["supervisor"]:
+        context["districts"] = _districts(user)
+        context["workload"] = _workload(user, today)
+    return render(request, "inspections/workbench.html", context)
+
+
+def _districts(user) -> list[dict]:
+    """Per district or county below the user's jurisdiction: inspections and open findings."""
+    children = Jurisdiction.objects.filter(jurisdiction_q(user, "path")).exclude(
+        pk=user.jurisdiction_id
+    )
+    rows = children.annotate(
+        planned=Count(
+            "enterprises__inspections",
+            filter=Q(enterprises__inspections__state=Inspection.State.PLANNED),
+            distinct=True,
+        ),
+        in_progress=Count(
+            "enterprises__inspections",
+            filter=Q(enterprises__inspections__state=Inspection.State.IN_PROGRESS),
+            distinct=True,
+        ),
+        open_findings=Count(
+            "enterprises__inspections__findings",
+            filter=Q(enterprises__inspections__findings__state=Finding.State.OPEN),
+            distinct=True,
+        ),
+    ).order_by("path")
+    return [
+        {
+            "name": row.name,
+            "planned": row.planned,
+            "in_progress": row.in_progress,
+            "open_findings": row.open_findings,
+        }
+        for row in rows
+    ]
+
+
+def _workload(user, today: datetime.date) -> list:
+    """Each officer of the jurisdiction: inspections this month, in progress, open findings."""
+    month = today.replace(day=1)
+    return list(
+        get_user_model()
+        .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
+        .filter(role="officer", is_active=True)
+        .annotate(
+            this_month=Count(
+                "inspections", filter=Q(inspections__planned_on__gte=month), distinct=True
+            ),
+            in_progress=Count(
+                "inspections",
+                filter=Q(inspections__state=Inspection.State.IN_PROGRESS),
+                distinct=True,
+            ),
+            open_findings=Count(
+                "inspections__findings",
+                filter=Q(inspections__findings__state=Finding.State.OPEN),
+                distinct=True,
+            ),
+        )
+        .order_by("-open_findings", "-in_progress", "last_name", "first_name")[:50]
+    )
