@@ -38,6 +38,12 @@ def _listed(queryset) -> Listed:
     return Listed(rows[:SHOWN], count)
 
 
+def _count(relation: str, **condition) -> Count:
+    """How many distinct related ``relation`` rows meet ``condition`` (lookups below it)."""
+    where = Q(**{f"{relation}__{lookup}": value for lookup, value in condition.items()})
+    return Count(relation, filter=where, distinct=True)
+
+
 def _next_working_day(jurisdiction, today: datetime.date) -> datetime.date:
     calendar = work_calendar_for(jurisdiction, first_year=today.year, years=2)
     day = today + ONE_DAY
@@ -105,21 +111,9 @@ def _districts(user) -> list[dict]:
         pk=user.jurisdiction_id
     )
     rows = children.annotate(
-        planned=Count(
-            "enterprises__inspections",
-            filter=Q(enterprises__inspections__state=Inspection.State.PLANNED),
-            distinct=True,
-        ),
-        in_progress=Count(
-            "enterprises__inspections",
-            filter=Q(enterprises__inspections__state=Inspection.State.IN_PROGRESS),
-            distinct=True,
-        ),
-        open_findings=Count(
-            "enterprises__inspections__findings",
-            filter=Q(enterprises__inspections__findings__state=Finding.State.OPEN),
-            distinct=True,
-        ),
+        planned=_count("enterprises__inspections", state=Inspection.State.PLANNED),
+        in_progress=_count("enterprises__inspections", state=Inspection.State.IN_PROGRESS),
+        open_findings=_count("enterprises__inspections__findings", state=Finding.State.OPEN),
     ).order_by("path")
     return [
         {
@@ -140,19 +134,9 @@ def _workload(user, today: datetime.date) -> list:
         .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
         .filter(role="officer", is_active=True)
         .annotate(
-            this_month=Count(
-                "inspections", filter=Q(inspections__planned_on__gte=month), distinct=True
-            ),
-            in_progress=Count(
-                "inspections",
-                filter=Q(inspections__state=Inspection.State.IN_PROGRESS),
-                distinct=True,
-            ),
-            open_findings=Count(
-                "inspections__findings",
-                filter=Q(inspections__findings__state=Finding.State.OPEN),
-                distinct=True,
-            ),
+            this_month=_count("inspections", planned_on__gte=month),
+            in_progress=_count("inspections", state=Inspection.State.IN_PROGRESS),
+            open_findings=_count("inspections__findings", state=Finding.State.OPEN),
         )
         .order_by("-open_findings", "-in_progress", "last_name", "first_name")[:50]
     )
