@@ -217,6 +217,30 @@ def deadline_open(
     return deadline
 
 
+def fixed_due_check(
+    *, kind: str, jurisdiction: Jurisdiction, start: datetime.date, due_date: datetime.date
+) -> Computed:
+    """Check a due date an officer fixes for a ``kind`` clock starting on ``start``.
+
+    The rule's length is the longest period allowed. Returns the explained
+    computation; raises Invalid naming ``due_date`` when the date is too early
+    or too late — what ``deadline_open`` will check again when the clock starts.
+    """
+    rule = rule_in_force(code=kind, on=start, jurisdiction=jurisdiction)
+    maximum = period_compute(
+        jurisdiction=jurisdiction, start=start, length=rule.length, unit=rule.unit
+    )
+    return _fixed_due(maximum, start=start, due_date=due_date)
+
+
+def period_proposed(*, kind: str, jurisdiction: Jurisdiction, start: datetime.date) -> Computed:
+    """The period rule ``kind`` gives from ``start`` (a proposal a form shows)."""
+    rule = rule_in_force(code=kind, on=start, jurisdiction=jurisdiction)
+    return period_compute(
+        jurisdiction=jurisdiction, start=start, length=rule.length, unit=rule.unit
+    )
+
+
 def _explanation(computed: Computed) -> str:
     language = translation.get_language() or settings.LANGUAGE_CODE
     return computed.explanation_zh if language.startswith("zh") else computed.explanation_en

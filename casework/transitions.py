@@ -180,7 +180,8 @@ def transitions_available(*, instance: models.Model, user) -> list[dict[str, Any
             {
                 "name": name,
                 "label": str(transition.custom.get("label", name)),
-                "target": transition.target,
+                # A target chosen by the payload (RETURN_VALUE) is named by none.
+                "target": transition.target if isinstance(transition.target, str) else None,
                 "fields": field_descriptions(entry.payload),
             }
         )

@@ -11,9 +11,11 @@ from viewflow.contrib.auth import AuthViewset
 
 from casework.api import TokenView
 from casework.deadlines_api import CalendarDeadlineView, DeadlineViewSet
+from casework.document_api import DocumentViewSet
 from casework.frontend import StaffSite, WorkflowApp
 from casework.health import healthz
 from inspections.api import EvidenceViewSet, FindingViewSet, InspectionViewSet
+from inspections.order_api import RectificationOrderViewSet
 from inspections.site import InspectionsApp
 from registry.api import (
     CertificateViewSet,
@@ -36,7 +38,9 @@ router.register("skill-certificates", SkillCertificateViewSet, basename="skill-c
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("rectification-orders", RectificationOrderViewSet, basename="rectification-order")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("documents", DocumentViewSet, basename="document")
 
 api_urls = [
     path("auth/token", TokenView.as_view(), name="api-token"),

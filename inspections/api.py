@@ -15,6 +15,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from casework import clock
 from casework.api import TransitionsMixin
 from casework.dates import validate_real_date
 from casework.exceptions import Invalid
@@ -281,10 +282,16 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
 class FindingSerializer(serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
-    # The rectification and penalty issues create the order and the case from a
-    # disposition of order_and_penalty; until they exist these are always null.
+    # Filled by a disposition of order_and_penalty (the penalty case comes with
+    # the penalty proceedings; until then it is null).
     rectification_order = serializers.SerializerMethodField()
     penalty_case = serializers.SerializerMethodField()
+    proposed_due_date = serializers.SerializerMethodField(
+        help_text=_(
+            "For an open finding: the rectification due date a form proposes if the "
+            "order is served today (the officer may fix another within the longest period)."
+        )
+    )
     reason_labels = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
@@ -325,6 +332,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "created_at",
             "rectification_order",
             "penalty_case",
+            "proposed_due_date",
         ]
         read_only_fields = fields
 
@@ -338,7 +346,17 @@ class FindingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_rectification_order(self, finding):
-        return None
+        return finding.rectification_order_id
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_proposed_due_date(self, finding):
+        from inspections.orders import due_date_proposed
+
+        if finding.state != Finding.State.OPEN:
+            return None
+        return due_date_proposed(
+            enterprise=finding.inspection.enterprise, served_on=clock.today()
+        ).isoformat()
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_penalty_case(self, finding):
@@ -354,7 +372,7 @@ class FindingViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Finding.objects.visible_to(self.request.user)
-            .select_related("inspection")
+            .select_related("inspection__enterprise__jurisdiction")
             .prefetch_related("checks")
         )
 

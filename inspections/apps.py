@@ -9,6 +9,6 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         # Register the event kinds and the transitions' payloads wherever they
         # are used (API, pages, Celery tasks, commands), not once the URLs load.
-        from inspections import events, payloads, sentences  # noqa: F401
+        from inspections import events, order_payloads, orders, payloads, sentences  # noqa: F401
 
         sentences.register()

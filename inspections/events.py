@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from casework.audit import audit_record, event_kind
 from casework.identifiers import mask_id_number
 from casework.models import AuditEvent
-from inspections.models import Evidence, Finding, Inspection, WorkerCheck
+from inspections.models import Evidence, Finding, Inspection, RectificationOrder, WorkerCheck
 from registry.lookups import inspection_visibility_register
 
 INSPECTION_CREATED = event_kind("inspection_created", _("Planned the inspection"))
 WORKER_CHECKED = event_kind("worker_checked", _("Checked a worker"))
 FINDING_CREATED = event_kind("finding_created", _("Recorded a finding"))
 EVIDENCE_UPLOADED = event_kind("evidence_uploaded", _("Attached evidence"))
+ORDER_ISSUED = event_kind("order_issued", _("Issued a rectification order"))
+ORDER_FINDING_ADDED = event_kind("order_finding_added", _("Added a finding to the order"))
+WORKER_CLEARED = event_kind("worker_cleared", _("Cleared a worker for duty"))
 
 
 def _inspection_visible(user, pk: int) -> bool:
@@ -104,4 +107,53 @@ def evidence_uploaded(*, evidence: Evidence, actor) -> AuditEvent:
             "description": evidence.description,
         },
         file_hashes=[evidence.sha256],
+    )
+
+
+def _finding_summary(finding: Finding) -> dict:
+    return {
+        "finding": finding.pk,
+        "level": finding.level,
+        "id_number": mask_id_number(finding.id_number) if finding.id_number else "",
+        "worker": finding.worker_id,
+        "job": finding.job,
+        "reason_codes": finding.reason_codes,
+    }
+
+
+def order_issued(*, order: RectificationOrder, actor, finding: Finding) -> AuditEvent:
+    return audit_record(
+        action=ORDER_ISSUED.action,
+        actor=actor,
+        obj=order,
+        target_state=order.state,
+        payload={
+            "inspection": order.inspection_id,
+            "enterprise": order.enterprise.uscc,
+            "due_date": order.due_date,
+            **_finding_summary(finding),
+        },
+    )
+
+
+def order_finding_added(
+    *, order: RectificationOrder, actor, finding: Finding, due_before: datetime.date
+) -> AuditEvent:
+    return audit_record(
+        action=ORDER_FINDING_ADDED.action,
+        actor=actor,
+        obj=order,
+        payload={"due_date": order.due_date, "due_before": due_before, **_finding_summary(finding)},
+    )
+
+
+def worker_cleared(
+    *, order: RectificationOrder, actor, finding: Finding, on: datetime.date, departed: str
+) -> AuditEvent:
+    """A person the order barred may work again: qualified on re-inspection, or gone."""
+    return audit_record(
+        action=WORKER_CLEARED.action,
+        actor=actor,
+        obj=order,
+        payload={"on": on, "departed": departed, **_finding_summary(finding)},
     )

@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from casework.dates import validate_real_date
 from casework.filters import ScopedFilterSet
 from casework.models import Enterprise, Jurisdiction
-from inspections.models import Inspection
+from inspections.models import Inspection, RectificationOrder
 
 
 class OfficerChoice(django_filters.ModelChoiceFilter):
@@ -33,11 +33,12 @@ class OfficerChoice(django_filters.ModelChoiceFilter):
         return field
 
 
-class InspectionFilter(ScopedFilterSet):
+class EnterpriseCaseFilter(ScopedFilterSet):
+    """What every list of an enterprise's cases is searched by: text, district, enterprise."""
+
     q = django_filters.CharFilter(
         label=_("Enterprise name or credit code"), method="filter_text", max_length=100
     )
-    state = django_filters.ChoiceFilter(label=_("State"), choices=Inspection.State.choices)
     jurisdiction = django_filters.ModelChoiceFilter(
         label=_("District or county"),
         queryset=Jurisdiction.objects.all(),
@@ -46,6 +47,22 @@ class InspectionFilter(ScopedFilterSet):
     enterprise = django_filters.ModelChoiceFilter(
         label=_("Enterprise"), queryset=Enterprise.objects.all()
     )
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(enterprise__name__icontains=text) | Q(enterprise__uscc__iexact=text.upper())
+        )
+
+    @extend_schema_field(OpenApiTypes.STR)  # a division code
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path)
+
+
+class InspectionFilter(EnterpriseCaseFilter):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Inspection.State.choices)
     planned_after = django_filters.DateFilter(
         label=_("Planned on or after"),
         field_name="planned_on",
@@ -64,14 +81,23 @@ class InspectionFilter(ScopedFilterSet):
         model = Inspection
         fields = ["q", "state", "jurisdiction", "enterprise", "planned_on", "officer"]
 
-    def filter_text(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(
-            Q(enterprise__name__icontains=text) | Q(enterprise__uscc__iexact=text.upper())
-        )
 
-    @extend_schema_field(OpenApiTypes.STR)  # a division code
-    def filter_jurisdiction(self, queryset, name, value):
-        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path)
+class RectificationOrderFilter(EnterpriseCaseFilter):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=RectificationOrder.State.choices)
+    due_after = django_filters.DateFilter(
+        label=_("Due on or after"),
+        field_name="due_date",
+        lookup_expr="gte",
+        validators=[validate_real_date],
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"),
+        field_name="due_date",
+        lookup_expr="lte",
+        validators=[validate_real_date],
+    )
+    officer = OfficerChoice(label=_("Officer"), field_name="inspection__officers")
+
+    class Meta:
+        model = RectificationOrder
+        fields = ["q", "state", "jurisdiction", "enterprise", "inspection", "officer"]

@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from casework import clock
 from casework.identifiers import mask_id_number
+from casework.transitions import system_only
 from casework.visibility import VisibleQuerySet
 
 
@@ -259,6 +260,14 @@ class Finding(FSMModelMixin, models.Model):
     transfer_to = models.CharField(_("transferred to"), max_length=200, blank=True)
     disposition_note = models.TextField(_("note on the disposition"), blank=True)
     disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
+    rectification_order = models.ForeignKey(
+        "RectificationOrder",
+        verbose_name=_("rectification order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
     created_at = models.DateTimeField(_("created at"))
 
     visibility = ("inspection__enterprise__jurisdiction__path", "inspection__enterprise_id")
@@ -330,6 +339,15 @@ class Evidence(models.Model):
         on_delete=models.PROTECT,
         related_name="evidence",
     )
+    rectification_order = models.ForeignKey(
+        "RectificationOrder",
+        verbose_name=_("rectification order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="files",
+        help_text=_("Set for a file the enterprise sent with its answer to the order."),
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(_("detected type"), max_length=100)
@@ -354,3 +372,264 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.original_name or self.sha256[:12]} ({self.content_type})"
+
+
+def _is_enterprise_user(instance, user) -> bool:
+    return (
+        getattr(user, "is_enterprise_user", False) and user.enterprise_id == instance.enterprise_id
+    )
+
+
+def _is_supervisor(instance, user) -> bool:
+    return user.has_role("supervisor")
+
+
+def _not_past_due(order) -> bool:
+    return clock.today() <= order.due_date
+
+
+_not_past_due.message = _("An extension is asked for on or before the due date.")
+
+
+class RectificationOrder(FSMModelMixin, models.Model):
+    """An order to rectify by a due date (责令限期整改), for one enterprise and inspection.
+
+    The legal state lives here; the flow (``inspections.flows``) only routes the
+    work. Findings disposed as an order and penalty point at it; the workers they
+    bar stay barred until a re-inspection confirms their qualification.
+    """
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        IN_RECTIFICATION = "in_rectification", _("In rectification")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        COMPLETION_REPORTED = "completion_reported", _("Completion reported")
+        REINSPECTION_DUE = "reinspection_due", _("Re-inspection due")
+        VERIFIED = "verified", _("Verified")
+        NOT_RECTIFIED = "not_rectified", _("Not rectified")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATES = (
+        State.ISSUED,
+        State.IN_RECTIFICATION,
+        State.EXTENSION_REQUESTED,
+        State.COMPLETION_REPORTED,
+        State.REINSPECTION_DUE,
+    )
+
+    class ServiceMethod(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        LEFT_AT_PREMISES = "left_at_premises", _("Left at the premises with a witness")
+        POST = "post", _("By post")
+        ELECTRONIC = "electronic", _("Electronically, with the enterprise's consent")
+        PUBLIC_NOTICE = "public_notice", _("By public notice")
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.PROTECT,
+        related_name="rectification_orders",
+    )
+    enterprise = models.ForeignKey(
+        "casework.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="rectification_orders",
+    )
+    state = FSMField(
+        _("state"), default=State.ISSUED, choices=State.choices, protected=True, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    due_date = models.DateField(_("due date"))
+    original_due_date = models.DateField(_("due date first set"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    served_on = models.DateField(_("served on"), null=True, blank=True)
+    service_method = models.CharField(
+        _("service method"), max_length=20, choices=ServiceMethod.choices, blank=True
+    )
+    service_recipient = models.CharField(_("received by"), max_length=100, blank=True)
+    service_witness = models.CharField(_("witness"), max_length=100, blank=True)
+    extension_requested_due_date = models.DateField(_("due date asked for"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_requested_at = models.DateTimeField(
+        _("extension asked for at"), null=True, blank=True
+    )
+    extension_granted = models.BooleanField(_("extension granted"), null=True, blank=True)
+    extension_decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    completion_summary = models.TextField(_("completion report"), blank=True)
+    completion_reported_at = models.DateTimeField(
+        _("completion reported at"), null=True, blank=True
+    )
+    completion_files = models.ManyToManyField(
+        Evidence, verbose_name=_("files of the completion report"), blank=True, related_name="+"
+    )
+    rectified = models.BooleanField(_("rectified"), null=True, blank=True)
+    reinspected_at = models.DateTimeField(_("re-inspected at"), null=True, blank=True)
+    reinspection_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("re-inspecting officers"),
+        blank=True,
+        related_name="reinspections",
+    )
+    reinspection_notes = models.TextField(_("re-inspection notes"), blank=True)
+    escalation_owed = models.BooleanField(
+        _("stage-two penalty owed"),
+        default=False,
+        help_text=_("Not rectified by the due date: Work Safety Law art. 97, second stage."),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    visibility = ("enterprise__jurisdiction__path", "enterprise_id")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rectification order")
+        verbose_name_plural = _("rectification orders")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self):
+        return _("Rectification order %(pk)s of %(enterprise)s") % {
+            "pk": self.pk,
+            "enterprise": self.enterprise,
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @transition(
+        field=state,
+        source=State.ISSUED,
+        target=State.IN_RECTIFICATION,
+        permission=_is_officer_or_supervisor,
+        custom={
+            "label": _("Serve"),
+            "confirm": _(
+                "Record the service of the order? The order and its due date cannot be "
+                "changed once served."
+            ),
+        },
+    )
+    def serve(self, *, service_method, served_on, recipient="", witness=""):
+        # Not ``method``: django-fsm's own argument of that name comes first.
+        self.service_method = service_method
+        self.served_on = served_on
+        self.service_recipient = recipient
+        self.service_witness = witness
+
+    @transition(
+        field=state,
+        source=State.IN_RECTIFICATION,
+        target=State.EXTENSION_REQUESTED,
+        permission=_is_enterprise_user,
+        conditions=[_not_past_due],
+        custom={
+            "label": _("Ask for an extension"),
+            "confirm": _("Send the request for an extension to the bureau?"),
+        },
+    )
+    def request_extension(self, *, requested_due_date, reason):
+        self.extension_requested_due_date = requested_due_date
+        self.extension_reason = reason
+        self.extension_requested_at = clock.now()
+        self.extension_granted = None
+        self.extension_decision_reason = ""
+
+    @transition(
+        field=state,
+        source=State.EXTENSION_REQUESTED,
+        target=State.IN_RECTIFICATION,
+        permission=_is_supervisor,
+        custom={
+            "label": _("Decide on the extension"),
+            "confirm": _("Decide on the extension? The enterprise is told at once."),
+        },
+    )
+    def decide_extension(self, *, granted, new_due_date=None, reason=""):
+        self.extension_granted = granted
+        self.extension_decision_reason = reason
+        if granted:
+            self.due_date = new_due_date
+
+    @transition(
+        field=state,
+        source=State.IN_RECTIFICATION,
+        target=State.COMPLETION_REPORTED,
+        permission=_is_enterprise_user,
+        custom={
+            "label": _("Report completion"),
+            "confirm": _("Report the rectification as complete? The bureau will re-inspect."),
+        },
+    )
+    def report_completion(self, *, summary):
+        self.completion_summary = summary
+        self.completion_reported_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.IN_RECTIFICATION,
+        target=State.REINSPECTION_DUE,
+        permission=system_only,
+        custom={"label": _("Due date passed"), "system": True},
+    )
+    def due_date_pass(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.COMPLETION_REPORTED, State.REINSPECTION_DUE],
+        target=RETURN_VALUE(State.VERIFIED, State.NOT_RECTIFIED),
+        permission=_is_officer,
+        custom={
+            "label": _("Record the re-inspection"),
+            "confirm": _(
+                "Record the re-inspection? Workers confirmed qualified are cleared for duty; "
+                "an order not rectified is escalated to a second-stage penalty."
+            ),
+        },
+    )
+    def record_reinspection(self, *, rectified, notes=""):
+        self.rectified = rectified
+        self.reinspection_notes = notes
+        self.reinspected_at = clock.now()
+        if not rectified:
+            self.escalation_owed = True
+            return self.State.NOT_RECTIFIED
+        return self.State.VERIFIED
+
+    @transition(
+        field=state,
+        source=State.VERIFIED,
+        target=State.CLOSED,
+        permission=_is_officer_or_supervisor,
+        custom={
+            "label": _("Close"),
+            "confirm": _("Close the order? Nothing can be added to it afterwards."),
+        },
+    )
+    def close(self):
+        self.closed_at = clock.now()
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=State.WITHDRAWN,
+        permission=_is_supervisor,
+        custom={
+            "label": _("Withdraw"),
+            "confirm": _("Withdraw the order? Its clocks stop and it cannot be taken up again."),
+            "danger": True,
+        },
+    )
+    def withdraw(self, *, reason):
+        self.withdrawn_at = clock.now()
+        self.withdraw_reason = reason

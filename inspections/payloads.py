@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from casework.dates import validate_real_date
+from casework.deadlines import fixed_due_check
+from casework.exceptions import Invalid
 from casework.transitions import Payload, register
 from casework.visibility import jurisdiction_q
 from inspections.models import Finding, Inspection
@@ -166,6 +168,17 @@ class DisposePayload(Payload):
                 errors["due_date"] = [_("A rectification order needs a due date.")]
             elif due_date <= today:
                 errors["due_date"] = [_("The due date must be after today.")]
+            else:
+                try:
+                    # Served today at the earliest: the longest period runs from today.
+                    fixed_due_check(
+                        kind="rectification",
+                        jurisdiction=self.context["instance"].inspection.enterprise.jurisdiction,
+                        start=today,
+                        due_date=due_date,
+                    )
+                except Invalid as exc:
+                    errors["due_date"] = exc.errors["due_date"]
         elif due_date is not None:
             errors["due_date"] = [_("A due date is given only with a rectification order.")]
         if disposition == Finding.Disposition.TRANSFER:
@@ -181,3 +194,12 @@ class DisposePayload(Payload):
             "transfer_to": transfer_to,
             "note": attrs.get("note", "").strip(),
         }
+
+    def apply(self, instance):
+        super().apply(instance)
+        if instance.disposition == Finding.Disposition.ORDER_AND_PENALTY:
+            from inspections.orders import order_for_finding
+
+            order_for_finding(
+                finding=instance, due_date=instance.due_date, actor=self.context["actor"]
+            )

@@ -7,7 +7,7 @@ import pytest
 from casework import clock
 from casework.audit import audit_verify
 from casework.models import AuditEvent
-from inspections.models import Finding, Inspection, _all_findings_disposed
+from inspections.models import Finding, Inspection, RectificationOrder, _all_findings_disposed
 from inspections.services import worker_check_record
 from tests.factories import (
     client_for,
@@ -162,9 +162,13 @@ def test_an_order_and_penalty_with_a_due_date_disposes_the_finding(finding, offi
     assert body["version"] == 1
     assert body["disposition"] == "order_and_penalty"
     assert body["due_date"] == tomorrow().isoformat()
-    assert body["rectification_order"] is None
+    # The order is issued in the same transaction (its own event comes first).
+    order = RectificationOrder.objects.get()
+    assert body["rectification_order"] == order.pk
+    assert list(order.findings.all()) == [finding]
     assert body["penalty_case"] is None
-    event = AuditEvent.objects.get(seq=before + 1)
+    issued, event = AuditEvent.objects.filter(seq__gt=before).order_by("seq")
+    assert (issued.action, issued.object_type) == ("order_issued", "inspections.rectificationorder")
     assert (event.object_type, event.transition, event.source_state, event.target_state) == (
         "inspections.finding",
         "dispose",
