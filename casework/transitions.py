@@ -64,6 +64,26 @@ def register(model: type[models.Model], name: str) -> Callable[[type[Payload]], 
     return decorate
 
 
+Observer = Callable[[models.Model, str, Any], None]
+_observers: dict[type[models.Model], list[Observer]] = {}
+
+
+def transition_observe(model: type[models.Model], observer: Observer) -> None:
+    """Call ``observer(instance, name, actor)`` after every transition of ``model``.
+
+    It runs inside the transition's transaction, after the audit event: what it
+    writes (a flow's tasks kept in step with the state) is undone with the
+    transition if anything fails. Apps register observers from ``ready()``.
+    """
+    _observers.setdefault(model, []).append(observer)
+
+
+def observers_notify(instance: models.Model, name: str, actor) -> None:
+    """Tell the observers of ``instance``'s model that ``name`` happened (or, "", it was made)."""
+    for observer in _observers.get(type(instance), ()):
+        observer(instance, name, actor)
+
+
 def registered(model: type[models.Model]) -> dict[str, Registered]:
     return _registry.get(model, {})
 
@@ -253,4 +273,5 @@ def transition_perform(
             target=getattr(instance, state_field.name),
             payload=payload.audit_payload(),
         )
+        observers_notify(instance, name, actor)
     return instance

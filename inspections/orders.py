@@ -43,7 +43,7 @@ from casework.deadlines import (
 )
 from casework.exceptions import Conflict, Forbidden, Invalid
 from casework.models import Deadline
-from casework.transitions import transition_perform
+from casework.transitions import observers_notify, transition_perform
 from inspections import events
 from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, RectificationOrder
@@ -102,6 +102,7 @@ def order_for_finding(*, finding: Finding, due_date: datetime.date, actor) -> Re
         )
         finding.rectification_order = order
         events.order_issued(order=order, actor=actor, finding=finding)
+        observers_notify(order, "", actor)  # the flow starts with the order
         return order
     before = order.due_date
     if due_date != before:
