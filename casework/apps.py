@@ -10,4 +10,4 @@ class CaseworkConfig(AppConfig):
         # Registration happens here, in every process (web, worker, beat, a
         # command run with --skip-checks), never because a URLconf was imported:
         # the spine's event kinds, its sweep handlers and login auditing.
-        from casework import deadlines, events, signals, sweeps  # noqa: F401
+        from casework import deadlines, documents, events, service, signals, sweeps  # noqa: F401

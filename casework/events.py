@@ -227,3 +227,108 @@ def calendar_loaded(
         payload={"years": years, "days": days},
         file_hashes=[sha256] if sha256 else [],
     )
+
+
+# -- enforcement documents and their service (casework.documents, casework.service) ----------
+
+DOCUMENT_ISSUED = event_kind("document_issued", _("Document issued"))
+DOCUMENT_RERENDERED = event_kind("document_rerendered", _("Document rendered again"))
+DOCUMENT_SERVED = event_kind("document_served", _("Document served"))
+DOCUMENT_SIGNED = event_kind("document_signed", _("Document signed"))
+SERVICE_CONSENT_RECORDED = event_kind(
+    "service_consent_recorded", _("Consent to electronic service recorded")
+)
+
+
+def document_issued(*, document, actor) -> AuditEvent:
+    return audit_record(
+        action=DOCUMENT_ISSUED.action,
+        actor=actor,
+        obj=document,
+        target_state=document.state,
+        payload={
+            "kind": document.kind,
+            "number": document.number,
+            "subject": f"{document.subject_type}:{document.subject_id}",
+            "sha256": document.sha256,
+            "size": document.size,
+            "corrects": document.corrects.number if document.corrects_id else None,
+        },
+        file_hashes=[document.sha256],
+    )
+
+
+def document_rerendered(*, document, actor, previous_sha256: str) -> AuditEvent:
+    return audit_record(
+        action=DOCUMENT_RERENDERED.action,
+        actor=actor,
+        obj=document,
+        source_state=document.state,
+        target_state=document.state,
+        payload={
+            "number": document.number,
+            "previous_sha256": previous_sha256,
+            "sha256": document.sha256,
+        },
+        file_hashes=[document.sha256],
+    )
+
+
+def document_served(*, document, service, actor, rule_reference: str = "") -> AuditEvent:
+    payload = {
+        "number": document.number,
+        "sha256": document.sha256,
+        "method": service.method,
+        "served_on": service.served_on,
+        "effective_on": service.effective_on,
+        "recipient": service.recipient,
+        "witness": service.witness,
+        "address": service.address,
+    }
+    if service.consent_id:
+        payload["consent"] = service.consent_id
+        payload["consent_sha256"] = service.consent.file_sha256
+    if service.proof_sha256:
+        payload["proof_sha256"] = service.proof_sha256
+    return audit_record(
+        action=DOCUMENT_SERVED.action,
+        actor=actor,
+        obj=document,
+        source_state="issued",
+        target_state=document.state,
+        payload=payload,
+        rule_versions={"public_notice_wait": rule_reference} if rule_reference else {},
+        file_hashes=[h for h in (document.sha256, service.proof_sha256) if h],
+    )
+
+
+def document_signed(*, document, signature, actor) -> AuditEvent:
+    return audit_record(
+        action=DOCUMENT_SIGNED.action,
+        actor=actor,
+        obj=document,
+        payload={
+            "number": document.number,
+            "signer": signature.signer,
+            "signs_sha256": signature.signs_sha256,
+            "image_sha256": signature.image_sha256,
+            "final_sha256": signature.final_sha256,
+            "device": signature.device,
+        },
+        file_hashes=[signature.signs_sha256, signature.image_sha256, signature.final_sha256],
+    )
+
+
+def service_consent_recorded(*, consent, actor) -> AuditEvent:
+    return audit_record(
+        action=SERVICE_CONSENT_RECORDED.action,
+        actor=actor,
+        obj=consent,
+        payload={
+            "enterprise": consent.enterprise_id,
+            "channel": consent.channel,
+            "address": consent.address,
+            "signed_on": consent.signed_on,
+        },
+        file_hashes=[consent.file_sha256],
+    )
