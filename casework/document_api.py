@@ -13,7 +13,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 
 from casework import documents, filestore
 from casework.filters import ScopedFilterSet
-from casework.models import Document, ServiceRecord
+from casework.models import Document, DocumentSignature, ServiceRecord
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -45,6 +45,13 @@ class ServiceSerializer(serializers.ModelSerializer):
         return record.proof_sha256 or None
 
 
+class SignatureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentSignature
+        fields = ["signer", "signed_at", "device", "signs_sha256", "image_sha256", "final_sha256"]
+        read_only_fields = fields
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     kind_label = serializers.SerializerMethodField()
     state_label = serializers.CharField(source="get_state_display", read_only=True)
@@ -52,6 +59,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc", default=None, read_only=True)
     corrects = serializers.CharField(source="corrects.number", default=None, read_only=True)
     service = serializers.SerializerMethodField()
+    signatures = SignatureSerializer(many=True, read_only=True)
 
     class Meta:
         model = Document
@@ -76,6 +84,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "served_at",
             "corrects",
             "service",
+            "signatures",
         ]
         read_only_fields = fields
 
@@ -114,6 +123,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Document.objects.visible_to(self.request.user)
             .select_related("enterprise", "corrects", "service")
+            .prefetch_related("signatures")
             .order_by("-generated_at", "-pk")
         )
 

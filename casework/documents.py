@@ -32,16 +32,26 @@ document writer and an act that already wrote an event impossible.
 import datetime
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from casework import audit, clock, events, filestore, pdf
-from casework.exceptions import Conflict
-from casework.models import AuditHead, Document, DocumentCounter, DocumentPrefix, Jurisdiction
+from casework.exceptions import Conflict, Invalid
+from casework.models import (
+    AuditHead,
+    Document,
+    DocumentCounter,
+    DocumentPrefix,
+    DocumentSignature,
+    Jurisdiction,
+)
 
 DATE_FORMAT = "{d.year}年{d.month}月{d.day}日"  # GB/T 9704-2012 7.3.5.3: Arabic numerals
 
@@ -249,10 +259,15 @@ SERVED_IS_FINAL = _(
 )
 
 
+SIGNED_IS_FINAL = _(
+    "A signed document cannot be rendered again: issue a new document that corrects it."
+)
+
+
 def document_rerender(*, document: Document, context: dict, actor) -> Document:
     """Render an issued, not yet served document again with ``context`` (same number).
 
-    A served document is refused (Conflict): a correction is a new document.
+    A served or signed document is refused (Conflict): a correction is a new document.
     The earlier file stays stored; the event names both hashes.
     """
     registered = document_kind_get(document.kind)
@@ -261,6 +276,8 @@ def document_rerender(*, document: Document, context: dict, actor) -> Document:
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.state != Document.State.ISSUED:
             raise Conflict(SERVED_IS_FINAL, state=locked.state)
+        if locked.signatures.exists():
+            raise Conflict(SIGNED_IS_FINAL, state=locked.state)
         previous = locked.sha256
         locked.layout, data = _render(document=locked, kind=registered, context=context)
         stored = filestore.file_store_bytes(data)
@@ -286,3 +303,96 @@ def documents_for(*, subject: Model) -> QuerySet[Document]:
     return Document.objects.filter(
         subject_type=audit.object_label(subject), subject_id=str(subject.pk)
     ).order_by("generated_at", "pk")
+
+
+def document_final_sha256(document: Document) -> str:
+    """The hash of the document's latest file: the last signed one, else the issued one."""
+    last = document.signatures.order_by("-signed_at", "-pk").first()
+    return last.final_sha256 if last is not None else document.sha256
+
+
+def _signed_layout(layout: str, signatures: list[tuple[str, str]]) -> str:
+    """``layout`` with each (signer, image hash) placed at the end of its signature block."""
+    marks = "".join(
+        f'<p>{escape(signer)}（签名）</p><img data-sha256="{sha256}">'
+        for signer, sha256 in signatures
+    )
+    start = layout.find('<div class="signature">')
+    end = layout.find("</div>", start)
+    if start < 0 or end < 0:
+        return f'{layout}<div class="signature">{marks}</div>'
+    return layout[:end] + marks + layout[end:]
+
+
+def _image_check(image: UploadedFile) -> None:
+    """Refuse (Invalid naming ``image``) an image that cannot be decoded and placed."""
+    try:
+        image.seek(0)
+        with Image.open(image) as picture:
+            picture.load()
+    except Exception:  # any decoder error of an untrusted file
+        raise Invalid({"image": [str(_("The signature image cannot be read."))]}) from None
+    finally:
+        image.seek(0)
+
+
+def document_sign(
+    *,
+    document: Document,
+    image: UploadedFile,
+    signer: str,
+    signs_sha256: str,
+    device: str,
+    actor,
+) -> DocumentSignature:
+    """Place a signature drawn on screen on the document; the signed file is a new file.
+
+    ``signs_sha256`` is the hash of the file the signer was shown: it must be the
+    document's latest (``document_final_sha256``), or Conflict (it changed since).
+    ``image`` (PNG or JPEG) is stored by its hash; the signed PDF is the
+    document's layout with every signature so far placed in its signature block.
+    """
+    errors: dict[str, list] = {}
+    signer = (signer or "").strip() if isinstance(signer, str) else ""
+    if not signer:
+        errors["signer"] = [str(_("The name of who signs is required."))]
+    elif len(signer) > 100:
+        errors["signer"] = [str(_("At most %(n)d characters.") % {"n": 100})]
+    device = (device or "").strip()[:200] if isinstance(device, str) else ""
+    try:
+        filestore.upload_check(image, field="image", accepted=filestore.IMAGE_TYPES)
+        _image_check(image)
+    except Invalid as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        _serialise()
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if signs_sha256 != document_final_sha256(locked):
+            raise Conflict(
+                _("The document changed since it was shown for signing: show it again."),
+                state=locked.state,
+            )
+        stored_image = filestore.file_store_upload(
+            image, field="image", accepted=filestore.IMAGE_TYPES
+        )
+        placed = [(s.signer, s.image_sha256) for s in locked.signatures.order_by("signed_at", "pk")]
+        placed.append((signer, stored_image.sha256))
+        images = {sha: filestore.file_read(sha) for _signer, sha in placed}
+        final = filestore.file_store_bytes(
+            pdf_bytes(document=locked, layout=_signed_layout(locked.layout, placed), images=images)
+        )
+        signature = DocumentSignature.objects.create(
+            document=locked,
+            signer=signer,
+            signs_sha256=signs_sha256,
+            image_sha256=stored_image.sha256,
+            signed_at=clock.now(),
+            device=device,
+            final_sha256=final.sha256,
+            final_size=final.size,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        events.document_signed(document=locked, signature=signature, actor=actor)
+    return signature

@@ -469,3 +469,118 @@ def test_an_officer_of_another_county_gets_404_and_the_city_sees_all(company, of
     assert city.get(f"/api/v1/documents/{document.pk}/").status_code == 200
     assert city.get("/api/v1/documents/", {"kind": ORDER.code}).json()["count"] == 1
     assert city.get("/api/v1/documents/", {"kind": RECORD.code}).json()["count"] == 0
+
+
+# -- signatures ------------------------------------------------------------------------------
+
+
+def signature_png(lift: int = 0) -> bytes:
+    """A drawn signature: a stroke on a white 120×40 canvas, as a phone sends it."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("RGB", (120, 40), "white")
+    ImageDraw.Draw(canvas).line(
+        [(5, 30), (40, 8 + lift), (70, 32), (115, 10)], fill="black", width=3
+    )
+    out = io.BytesIO()
+    canvas.save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = signature_png()
+
+
+def all_images(data: bytes) -> int:
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def drawn(content=PNG):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("signature.png", content, content_type="image/png")
+
+
+def test_a_drawn_signature_gives_a_new_signed_file_bound_to_what_was_signed(company, officer):
+    document = issue(company, officer)
+    issued_sha = document.sha256
+
+    first = documents.document_sign(
+        document=document,
+        image=drawn(),
+        signer="赵六",
+        signs_sha256=issued_sha,
+        device="iPad; Safari 18",
+        actor=officer,
+    )
+
+    assert first.signs_sha256 == issued_sha
+    assert first.image_sha256 == hashlib.sha256(PNG).hexdigest()
+    assert first.signed_at == clock.now() and first.device == "iPad; Safari 18"
+    signed = filestore.file_read(first.final_sha256)
+    assert first.final_sha256 != issued_sha and len(signed) == first.final_size
+    assert all_images(signed) == 1
+    assert "赵六（签名）" in pdf_text(signed)
+    assert Document.objects.get(pk=document.pk).sha256 == issued_sha  # the issued file stays
+    event = AuditEvent.objects.get(action="document_signed")
+    assert event.file_hashes == [issued_sha, first.image_sha256, first.final_sha256]
+
+    # The next signer signs the signed file; both signatures are on the result.
+    second = documents.document_sign(
+        document=document,
+        image=drawn(signature_png(lift=12)),
+        signer="张伟",
+        signs_sha256=first.final_sha256,
+        device="",
+        actor=officer,
+    )
+    both = filestore.file_read(second.final_sha256)
+    assert all_images(both) == 2
+    assert "张伟（签名）" in pdf_text(both) and "赵六（签名）" in pdf_text(both)
+    assert documents.document_final_sha256(document) == second.final_sha256
+    detail = client_for(officer).get(f"/api/v1/documents/{document.pk}/").json()
+    assert [s["signer"] for s in detail["signatures"]] == ["赵六", "张伟"]
+
+
+def test_a_signature_on_a_file_no_longer_current_is_refused(company, officer):
+    document = issue(company, officer)
+    documents.document_sign(
+        document=document,
+        image=drawn(),
+        signer="赵六",
+        signs_sha256=document.sha256,
+        device="",
+        actor=officer,
+    )
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(Conflict):
+        documents.document_sign(
+            document=document,
+            image=drawn(),
+            signer="张伟",
+            signs_sha256=document.sha256,  # the unsigned file: stale
+            device="",
+            actor=officer,
+        )
+    with pytest.raises(Conflict):
+        document_rerender(document=document, context=order_context(company), actor=officer)
+    assert document.signatures.count() == 1
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_a_signature_needs_a_signer_and_an_image(company, officer):
+    from casework.exceptions import Invalid
+
+    document = issue(company, officer)
+
+    with pytest.raises(Invalid) as refused:
+        documents.document_sign(
+            document=document,
+            image=drawn(PNG[:60]),  # a PNG's head, broken: not an image one can place
+            signer=" ",
+            signs_sha256=document.sha256,
+            device="",
+            actor=officer,
+        )
+    assert set(refused.value.errors) == {"signer", "image"}
+    assert not document.signatures.exists()
