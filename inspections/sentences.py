@@ -13,9 +13,12 @@ from inspections.events import (
     EVIDENCE_UPLOADED,
     FINDING_CREATED,
     INSPECTION_CREATED,
+    ORDER_FINDING_ADDED,
+    ORDER_ISSUED,
     WORKER_CHECKED,
+    WORKER_CLEARED,
 )
-from inspections.models import Finding, WorkerCheck
+from inspections.models import Finding, RectificationOrder, WorkerCheck
 
 
 def _people(cache: dict, usernames: list[str]) -> list[str]:
@@ -143,7 +146,138 @@ def _evidence(event, actor, cache):
     return Sentence(text, link=f"/api/v1/evidence/{payload.get('evidence')}/file/")
 
 
+def _finding_title(cache, payload) -> str:
+    finding = _finding(cache, payload.get("finding"))
+    return finding.title() if finding else ""
+
+
+def _order_issued(event, actor, cache):
+    return Sentence(
+        _("%(actor)s issued rectification order %(n)s for %(title)s, to be rectified by %(day)s")
+        % {
+            "actor": actor,
+            "n": event.object_id,
+            "title": _finding_title(cache, event.payload),
+            "day": event.payload.get("due_date", ""),
+        }
+    )
+
+
+def _order_finding_added(event, actor, cache):
+    return Sentence(
+        _("%(actor)s added %(title)s to the order; to be rectified by %(day)s")
+        % {
+            "actor": actor,
+            "title": _finding_title(cache, event.payload),
+            "day": event.payload.get("due_date", ""),
+        }
+    )
+
+
+def _served(event, actor, cache):
+    payload = event.payload
+    try:
+        how = str(RectificationOrder.ServiceMethod(payload.get("method", "")).label)
+    except ValueError:
+        how = payload.get("method", "")
+    text = _("%(actor)s served the order on %(day)s (%(how)s)") % {
+        "actor": actor,
+        "day": payload.get("served_on", ""),
+        "how": how,
+    }
+    if payload.get("recipient"):
+        text += _(", received by %(name)s") % {"name": payload["recipient"]}
+    if payload.get("witness"):
+        text += _(", witnessed by %(name)s") % {"name": payload["witness"]}
+    return Sentence(text)
+
+
+def _extension_requested(event, actor, cache):
+    return Sentence(
+        _("%(actor)s asked to extend the due date to %(day)s: %(reason)s")
+        % {
+            "actor": actor,
+            "day": event.payload.get("requested_due_date", ""),
+            "reason": event.payload.get("reason", ""),
+        }
+    )
+
+
+def _extension_decided(event, actor, cache):
+    payload = event.payload
+    if payload.get("granted"):
+        text = _("%(actor)s granted the extension to %(day)s: %(reason)s")
+    else:
+        text = _("%(actor)s refused the extension: %(reason)s")
+    return Sentence(
+        text
+        % {
+            "actor": actor,
+            "day": payload.get("new_due_date", ""),
+            "reason": payload.get("reason", ""),
+        }
+    )
+
+
+def _completion_reported(event, actor, cache):
+    files = len(event.payload.get("evidence", []))
+    return Sentence(
+        _("%(actor)s reported the rectification complete (%(files)s files): %(summary)s")
+        % {"actor": actor, "files": files, "summary": event.payload.get("summary", "")}
+    )
+
+
+def _due_date_passed(event, actor, cache):
+    return Sentence(_("The due date passed without a report of completion; re-inspection is due"))
+
+
+def _reinspected(event, actor, cache):
+    payload = event.payload
+    officers = "、".join(_people(cache, payload.get("officers", [])))
+    if payload.get("rectified"):
+        text = _("%(actor)s re-inspected with %(officers)s: rectified")
+    else:
+        text = _("%(actor)s re-inspected with %(officers)s: not rectified")
+    text = text % {"actor": actor, "officers": officers}
+    if payload.get("notes"):
+        text += f"（{payload['notes']}）"
+    return Sentence(text)
+
+
+def _withdrawn(event, actor, cache):
+    return Sentence(
+        _("%(actor)s withdrew the order: %(reason)s")
+        % {"actor": actor, "reason": event.payload.get("reason", "")}
+    )
+
+
+def _worker_cleared(event, actor, cache):
+    payload = event.payload
+    title = _finding_title(cache, payload)
+    if payload.get("departed"):
+        return Sentence(
+            _("%(title)s: cleared, the person has left the job (%(reason)s)")
+            % {"title": title, "reason": payload["departed"]}
+        )
+    return Sentence(
+        _("%(title)s: qualified again on re-inspection, cleared for duty") % {"title": title}
+    )
+
+
 def register() -> None:
+    sentence_register(ORDER_ISSUED.action, _order_issued)
+    sentence_register(ORDER_FINDING_ADDED.action, _order_finding_added)
+    sentence_register(WORKER_CLEARED.action, _worker_cleared)
+    for name, render in (
+        ("serve", _served),
+        ("request_extension", _extension_requested),
+        ("decide_extension", _extension_decided),
+        ("report_completion", _completion_reported),
+        ("due_date_pass", _due_date_passed),
+        ("record_reinspection", _reinspected),
+        ("withdraw", _withdrawn),
+    ):
+        sentence_register(TRANSITION_PERFORMED.action, render, transition=name)
     sentence_register(INSPECTION_CREATED.action, _inspection_created)
     sentence_register(TRANSITION_PERFORMED.action, _started, transition="start")
     sentence_register(TRANSITION_PERFORMED.action, _recorded, transition="record")

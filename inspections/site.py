@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from casework.frontend import StaffApp
-from inspections import views, workbench
+from inspections import order_views, views, workbench
 
 
 class InspectionsApp(StaffApp):
@@ -17,3 +17,5 @@ class InspectionsApp(StaffApp):
     workbench_path = path("workbench/", workbench.workbench, name="workbench")
     plan_path = path("plan/", views.inspection_plan, name="plan")
     detail_path = path("<int:pk>/", views.inspection_detail, name="detail")
+    orders_path = path("orders/", order_views.order_list, name="orders")
+    order_path = path("orders/<int:pk>/", order_views.order_detail, name="order")

@@ -27,12 +27,12 @@ from casework.transitions import (
 )
 from inspections.filters import InspectionFilter
 from inspections.forms import InspectionPlanForm, TransitionForm
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, Inspection, RectificationOrder
 from inspections.services import inspection_create
 
 
 def _state_label(value: str) -> str:
-    for model in (Inspection, Finding):
+    for model in (Inspection, Finding, RectificationOrder):
         label = state_label(model, value)
         if label != value:
             return label
@@ -58,6 +58,26 @@ SEARCH_LAYOUT = Layout(
 )
 
 
+def searched_page(request, *, filterset_class, queryset, drop=()) -> dict:
+    """What a searchable list page shows: the page of rows, the search form, the count."""
+    search = filterset_class(request.GET or None, queryset=queryset, request=request)
+    for name in drop:  # filters the API takes that the page does not show
+        search.form.fields.pop(name, None)
+    rows = search.qs if search.is_bound and search.is_valid() else queryset
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    jurisdiction = request.user.jurisdiction
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "search": search,
+        "count": page.paginator.count,
+        "query": query.urlencode(),
+        # Above a district (the city, an administrator): show each row's district.
+        "show_district": jurisdiction is None or jurisdiction.children.exists(),
+    }
+
+
 def inspection_list(request):
     """Inspections the user may see, searched with the API's filters; counted."""
     visible = (
@@ -66,26 +86,14 @@ def inspection_list(request):
         .prefetch_related("officers")
         .order_by("-planned_on", "-pk")
     )
-    search = InspectionFilter(request.GET or None, queryset=visible, request=request)
     # The page searches by a date range; the API also takes an exact planned_on.
-    search.form.fields.pop("planned_on", None)
-    inspections = search.qs if search.is_bound and search.is_valid() else visible
-    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
-    jurisdiction = request.user.jurisdiction
-    query = request.GET.copy()
-    query.pop("page", None)
+    context = searched_page(
+        request, filterset_class=InspectionFilter, queryset=visible, drop=("planned_on",)
+    )
     return render(
         request,
         "inspections/inspection_list.html",
-        {
-            "page": page,
-            "search": search,
-            "count": page.paginator.count,
-            "query": query.urlencode(),
-            # Above a district (the city, an administrator): show each row's district.
-            "show_district": jurisdiction is None or jurisdiction.children.exists(),
-            "search_layout": SEARCH_LAYOUT,
-        },
+        {**context, "search_layout": SEARCH_LAYOUT},
     )
 
 

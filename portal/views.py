@@ -11,21 +11,28 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from casework import clock
 from casework.calendars import work_calendar_for
+from casework.exceptions import Conflict, Forbidden, Invalid
 from casework.identifiers import mask_id_number
 from casework.models import Enterprise
 from casework.timeline import timeline_for
+from casework.transitions import field_descriptions, registered, transitions_available
 from casework.workdays import WORKING_DAYS, units_between
-from inspections.models import Finding, Inspection
+from inspections.forms import TransitionForm
+from inspections.models import Finding, Inspection, RectificationOrder
+from inspections.order_api import BarredWorkerSerializer
+from inspections.orders import ANSWER_STATES, order_file_store
+from inspections.views import _action, _perform
 from registry.models import Worker
 from registry.qualification import reason_label
 
@@ -63,42 +70,38 @@ class PortalLoginView(auth_views.LoginView):
 
 @dataclass(frozen=True)
 class ToDo:
-    """Something the enterprise must do, and by when."""
+    """An order the enterprise must answer, and by when."""
 
-    finding: Finding
+    order: RectificationOrder
+    findings: list
     due: datetime.date
     working_days_left: int
 
 
-def _to_do(enterprise, findings, today) -> list[ToDo]:
-    """Findings ordered to be rectified, soonest first, with the working days left."""
-    ordered = sorted(
-        (
-            f
-            for f in findings
-            if f.disposition == Finding.Disposition.ORDER_AND_PENALTY and f.due_date
-        ),
-        key=lambda f: f.due_date,
-    )
-    if not ordered:
-        return []
+def working_days_left(enterprise, today: datetime.date, due: datetime.date) -> int:
+    """Working days from tomorrow to ``due``, both counted (0 once it has passed)."""
     calendar = work_calendar_for(
-        enterprise.jurisdiction,
-        first_year=today.year,
-        years=ordered[-1].due_date.year - today.year + 1,
+        enterprise.jurisdiction, first_year=today.year, years=max(due.year - today.year, 0) + 1
+    )
+    return units_between(
+        calendar=calendar, first=today + datetime.timedelta(days=1), last=due, unit=WORKING_DAYS
+    )
+
+
+def _to_do(enterprise, orders, today) -> list[ToDo]:
+    """Served orders still to be answered, soonest due first, with the working days left."""
+    waiting = sorted(
+        (o for o in orders if o.state == RectificationOrder.State.IN_RECTIFICATION),
+        key=lambda o: o.due_date,
     )
     return [
         ToDo(
-            finding=f,
-            due=f.due_date,
-            working_days_left=units_between(
-                calendar=calendar,
-                first=today + datetime.timedelta(days=1),
-                last=f.due_date,
-                unit=WORKING_DAYS,
-            ),
+            order=o,
+            findings=sorted(o.findings.all(), key=lambda f: f.pk),
+            due=o.due_date,
+            working_days_left=working_days_left(enterprise, today, o.due_date),
         )
-        for f in ordered
+        for o in waiting
     ]
 
 
@@ -120,7 +123,13 @@ def my_enterprise(request):
         .prefetch_related("officers", "findings__worker", "findings__checks")
         .order_by("-planned_on", "-pk")
     )
-    findings = [f for inspection in inspections for f in inspection.findings.all()]
+    # What the enterprise has been told: orders not yet served are the bureau's drafts.
+    orders = list(
+        RectificationOrder.objects.visible_to(user)
+        .exclude(state=RectificationOrder.State.ISSUED)
+        .prefetch_related("findings__worker", "findings__checks")
+        .order_by("due_date", "pk")
+    )
     barred = [
         Barred(
             worker=worker,
@@ -137,7 +146,8 @@ def my_enterprise(request):
         {
             "enterprise": enterprise,
             "inspections": inspections,
-            "to_do": _to_do(enterprise, findings, clock.today()),
+            "to_do": _to_do(enterprise, orders, clock.today()),
+            "orders": orders,
             "barred": barred,
         },
     )
@@ -155,5 +165,139 @@ def inspection_page(request, pk: int):
         {
             "inspection": inspection,
             "timeline": timeline_for(obj=inspection, related=inspection.findings.all()),
+        },
+    )
+
+
+# What the enterprise is expected to do, or to wait for, in each state of its order.
+EXPECTED = {
+    RectificationOrder.State.IN_RECTIFICATION: _(
+        "Rectify by the due date: have each worker named below trained and assessed, or "
+        "certified, then report completion with the files that show it (training "
+        "certificates, rosters, photos). If force majeure prevents it, ask for an extension "
+        "before the due date."
+    ),
+    RectificationOrder.State.EXTENSION_REQUESTED: _(
+        "Your request for an extension is with the bureau, which answers within 5 working days."
+    ),
+    RectificationOrder.State.COMPLETION_REPORTED: _(
+        "The bureau will re-inspect within 10 days of your report."
+    ),
+    RectificationOrder.State.REINSPECTION_DUE: _(
+        "The due date passed without a report of completion: the bureau will re-inspect."
+    ),
+    RectificationOrder.State.VERIFIED: _("The re-inspection confirmed the rectification."),
+    RectificationOrder.State.CLOSED: _("The re-inspection confirmed the rectification."),
+    RectificationOrder.State.NOT_RECTIFIED: _(
+        "The re-inspection found the order not rectified; a further penalty may follow."
+    ),
+    RectificationOrder.State.WITHDRAWN: _("The bureau withdrew the order."),
+}
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+
+
+class AnswerForm(TransitionForm):
+    """A transition of the enterprise; a completion report carries every file sent so far."""
+
+    def __init__(self, descriptions, *args, files_sent=(), **kwargs):
+        descriptions = [d for d in descriptions if d["name"] != "evidence"]
+        super().__init__(descriptions, *args, **kwargs)
+        self.files_sent = list(files_sent)
+
+    def payload(self):
+        data = super().payload()
+        if "summary" in data:
+            data["evidence"] = self.files_sent
+        return data
+
+
+def _file_sent(request, order) -> FileForm | None:
+    """Store a posted file; None when it was stored (the page reloads), else the form."""
+    upload = FileForm(request.POST, request.FILES)
+    if upload.is_valid():
+        try:
+            order_file_store(
+                order=order,
+                actor=request.user,
+                uploaded_file=upload.cleaned_data["file"],
+                description=upload.cleaned_data["description"],
+            )
+        except Invalid as exc:
+            for name, errors in exc.errors.items():
+                upload.add_error(name if name in upload.fields else None, errors)
+        except (Conflict, Forbidden) as exc:
+            upload.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The file was sent to the bureau."))
+            return None
+    return upload
+
+
+@enterprise_user_required
+def order_page(request, pk: int):
+    """One order of the enterprise: what to do by when, the answer forms, the timeline."""
+    visible = RectificationOrder.objects.visible_to(request.user).exclude(
+        state=RectificationOrder.State.ISSUED
+    )
+    order = get_object_or_404(visible.select_related("enterprise__jurisdiction"), pk=pk)
+    files_sent = list(order.files.order_by("pk"))
+    upload, posted_name, posted_form = FileForm(), None, None
+    if request.method == "POST" and request.POST.get("transition") == "upload":
+        upload = _file_sent(request, order)
+        if upload is None:
+            return redirect("portal:order", pk=pk)
+    elif request.method == "POST":
+        posted_name = request.POST.get("transition", "")
+        entry = registered(RectificationOrder).get(posted_name)
+        if entry is None:
+            raise Http404
+        posted_form = AnswerForm(
+            field_descriptions(entry.payload),
+            data=request.POST,
+            prefix=posted_name,
+            files_sent=[f.pk for f in files_sent],
+        )
+        if posted_form.is_valid() and _perform(
+            request,
+            queryset=visible,
+            pk=pk,
+            name=posted_name,
+            form=posted_form,
+            now_in=_("%(message)s The order is now “%(state)s”."),
+        ):
+            return redirect("portal:order", pk=pk)
+    actions = []
+    for available in transitions_available(instance=order, user=request.user):
+        name = available["name"]
+        form = posted_form if name == posted_name else AnswerForm(available["fields"], prefix=name)
+        actions.append(_action(RectificationOrder, name, available["label"], form))
+    today = clock.today()
+    left = None
+    if order.state in (
+        RectificationOrder.State.IN_RECTIFICATION,
+        RectificationOrder.State.EXTENSION_REQUESTED,
+    ):
+        left = working_days_left(order.enterprise, today, order.due_date)
+    findings = list(order.findings.select_related("worker").prefetch_related("checks"))
+    return render(
+        request,
+        "portal/order.html",
+        {
+            "order": order,
+            "expected": EXPECTED.get(order.state, ""),
+            "working_days_left": left,
+            "findings": findings,
+            "workers": BarredWorkerSerializer(
+                [f for f in findings if f.level == Finding.Level.WORKER], many=True
+            ).data,
+            "files": files_sent,
+            "upload": upload,
+            "may_send_files": order.state in ANSWER_STATES,
+            "actions": actions,
+            "timeline": timeline_for(obj=order, related=findings),
         },
     )

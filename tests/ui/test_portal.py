@@ -105,7 +105,7 @@ def test_the_portal_home_says_what_to_do_by_when_and_who_is_barred(login, enterp
     from casework.frontend import StaffSite
     from casework.identifiers import mask_id_number
     from casework.transitions import transition_perform
-    from inspections.models import Finding
+    from inspections.models import Finding, RectificationOrder
     from inspections.services import worker_check_record
     from tests.factories import make_worker
 
@@ -126,6 +126,16 @@ def test_the_portal_home_says_what_to_do_by_when_and_who_is_barred(login, enterp
         data={"disposition": "order_and_penalty", "due_date": due.isoformat()},
     )
     client = login(make_user(role="enterprise", enterprise=enterprise), url="/portal/login/")
+    # An order not yet served is the bureau's draft: the enterprise is not told of it.
+    assert "整改：李强" not in client.get("/portal/").content.decode()
+    finding.refresh_from_db()
+    transition_perform(
+        queryset=RectificationOrder.objects.all(),
+        pk=finding.rectification_order_id,
+        name="serve",
+        actor=officers[0],
+        data={"method": "in_person", "served_on": clock.today().isoformat(), "recipient": "王"},
+    )
 
     page = client.get("/portal/").content.decode()
 
