@@ -38,10 +38,9 @@ def _listed(queryset) -> Listed:
     return Listed(rows[:SHOWN], count)
 
 
-def _count(relation: str, **condition) -> Count:
-    """How many distinct related ``relation`` rows meet ``condition`` (lookups below it)."""
-    where = Q(**{f"{relation}__{lookup}": value for lookup, value in condition.items()})
-    return Count(relation, filter=where, distinct=True)
+def _count(**condition) -> Count:
+    """How many of the grouped rows meet ``condition`` (all of them without one)."""
+    return Count("pk", filter=Q(**condition) if condition else None)
 
 
 def _next_working_day(jurisdiction, today: datetime.date) -> datetime.date:
@@ -106,37 +105,88 @@ def workbench(request):
 
 
 def _districts(user) -> list[dict]:
-    """Per district or county below the user's jurisdiction: inspections and open findings."""
+    """Per district or county below the user's jurisdiction: inspections and open findings.
+
+    Three statements whatever the size: the districts, then the planned and
+    in-progress inspections and the open findings, each counted by district in
+    one pass over those rows only (joining every inspection and finding of
+    each district and counting distinct ids took most of the page).
+    """
     children = Jurisdiction.objects.filter(jurisdiction_q(user, "path")).exclude(
         pk=user.jurisdiction_id
     )
-    rows = children.annotate(
-        planned=_count("enterprises__inspections", state=Inspection.State.PLANNED),
-        in_progress=_count("enterprises__inspections", state=Inspection.State.IN_PROGRESS),
-        open_findings=_count("enterprises__inspections__findings", state=Finding.State.OPEN),
-    ).order_by("path")
+    inspections = (
+        Inspection.objects.filter(
+            enterprise__jurisdiction__in=children.values("pk"),
+            state__in=[Inspection.State.PLANNED, Inspection.State.IN_PROGRESS],
+        )
+        .values_list("enterprise__jurisdiction_id")
+        .annotate(
+            planned=_count(state=Inspection.State.PLANNED),
+            in_progress=_count(state=Inspection.State.IN_PROGRESS),
+        )
+        .order_by()
+    )
+    counted = {code: (planned, in_progress) for code, planned, in_progress in inspections}
+    findings = dict(
+        Finding.objects.filter(
+            inspection__enterprise__jurisdiction__in=children.values("pk"),
+            state=Finding.State.OPEN,
+        )
+        .values_list("inspection__enterprise__jurisdiction_id")
+        .annotate(open_findings=_count())
+        .order_by()
+    )
     return [
         {
             "name": row.name,
-            "planned": row.planned,
-            "in_progress": row.in_progress,
-            "open_findings": row.open_findings,
+            "planned": counted.get(row.pk, (0, 0))[0],
+            "in_progress": counted.get(row.pk, (0, 0))[1],
+            "open_findings": findings.get(row.pk, 0),
         }
-        for row in rows
+        for row in children.order_by("path")
     ]
 
 
 def _workload(user, today: datetime.date) -> list:
-    """Each officer of the jurisdiction: inspections this month, in progress, open findings."""
+    """Each officer of the jurisdiction: inspections this month, in progress, open findings.
+
+    The most open findings first, then the most in progress, then by name: the
+    officers are read in name order and sorted stably by their counts, which
+    are counted in two statements over the rows that count only (the
+    officers' inspections of this month or in progress, and their open
+    findings), not over every inspection and finding of every officer.
+    """
     month = today.replace(day=1)
-    return list(
+    officers = (
         get_user_model()
         .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
         .filter(role="officer", is_active=True)
-        .annotate(
-            this_month=_count("inspections", planned_on__gte=month),
-            in_progress=_count("inspections", state=Inspection.State.IN_PROGRESS),
-            open_findings=_count("inspections__findings", state=Finding.State.OPEN),
-        )
-        .order_by("-open_findings", "-in_progress", "last_name", "first_name")[:50]
     )
+    assigned = Inspection.officers.through.objects.filter(user__in=officers.values("pk"))
+    inspections = {
+        pk: (this_month, in_progress)
+        for pk, this_month, in_progress in assigned.filter(
+            Q(inspection__planned_on__gte=month) | Q(inspection__state=Inspection.State.IN_PROGRESS)
+        )
+        .values_list("user_id")
+        .annotate(
+            this_month=_count(inspection__planned_on__gte=month),
+            in_progress=_count(inspection__state=Inspection.State.IN_PROGRESS),
+        )
+        .order_by()
+    }
+    findings = dict(
+        Finding.objects.filter(
+            state=Finding.State.OPEN, inspection__officers__in=officers.values("pk")
+        )
+        .values_list("inspection__officers")
+        .annotate(open_findings=_count())
+        .order_by()
+    )
+    rows = list(officers.order_by("last_name", "first_name"))
+    for officer in rows:
+        officer.this_month, officer.in_progress = inspections.get(officer.pk, (0, 0))
+        officer.open_findings = findings.get(officer.pk, 0)
+    rows.sort(key=lambda officer: (-officer.open_findings, -officer.in_progress))
+    return rows[:50]
