@@ -9,6 +9,13 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         # Register the event kinds and the transitions' payloads wherever they
         # are used (API, pages, Celery tasks, commands), not once the URLs load.
-        from inspections import events, order_payloads, orders, payloads, sentences  # noqa: F401
+        from inspections import (  # noqa: F401
+            documents,
+            events,
+            order_payloads,
+            orders,
+            payloads,
+            sentences,
+        )
 
         sentences.register()

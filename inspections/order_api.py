@@ -16,17 +16,16 @@ from rest_framework.response import Response
 
 from casework import clock
 from casework.api import TransitionsMixin
-from casework.calendars import work_calendar_for
 from casework.dates import validate_real_date
 from casework.deadlines import deadlines_for
+from casework.documents import documents_for, kind_label
 from casework.exceptions import Invalid
 from casework.identifiers import mask_id_number
 from casework.transitions import transition_perform
-from casework.workdays import WORKING_DAYS, units_between
 from inspections.api import EvidenceSerializer
 from inspections.filters import RectificationOrderFilter
 from inspections.models import Finding, RectificationOrder
-from inspections.orders import order_file_store
+from inspections.orders import order_file_store, working_days_left
 
 
 class BarredWorkerSerializer(serializers.Serializer):
@@ -61,6 +60,23 @@ class OrderDeadlineSerializer(serializers.Serializer):
     suspended_on = serializers.DateField(allow_null=True)
 
 
+class OrderDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.SerializerMethodField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+    sha256 = serializers.CharField()
+    file = serializers.SerializerMethodField()
+
+    def get_kind_label(self, document) -> str:
+        return kind_label(document.kind)
+
+    def get_file(self, document) -> str:
+        return f"/api/v1/documents/{document.pk}/file/"
+
+
 class RectificationOrderSerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -75,6 +91,7 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
     barred_workers = serializers.SerializerMethodField()
     working_days_left = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
     reinspection_officers = serializers.SlugRelatedField(
         slug_field="username", many=True, read_only=True
     )
@@ -118,6 +135,7 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
             "findings",
             "barred_workers",
             "deadlines",
+            "documents",
         ]
         read_only_fields = fields
 
@@ -141,13 +159,11 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
             RectificationOrder.State.EXTENSION_REQUESTED,
         ):
             return None
-        today = clock.today()
-        first, last = sorted((today, order.due_date))
-        calendar = work_calendar_for(
-            order.enterprise.jurisdiction, first_year=first.year, years=last.year - first.year + 1
-        )
-        days = units_between(calendar=calendar, first=first, last=last, unit=WORKING_DAYS)
-        return days if order.due_date >= today else -days
+        return working_days_left(order.enterprise, clock.today(), order.due_date)
+
+    @extend_schema_field(OrderDocumentSerializer(many=True))
+    def get_documents(self, order):
+        return OrderDocumentSerializer(documents_for(subject=order).order_by("pk"), many=True).data
 
     @extend_schema_field(OrderDeadlineSerializer(many=True))
     def get_deadlines(self, order):

@@ -15,6 +15,7 @@ from casework.exceptions import Invalid
 from casework.identifiers import mask_id_number, normalise_id_number
 from casework.transitions import Payload, register
 from inspections import orders
+from inspections.documents import order_document_serve, review_document_issue
 from inspections.models import Evidence, RectificationOrder
 from inspections.payloads import officers_resolve
 
@@ -61,21 +62,8 @@ class ServePayload(Payload):
                 _("The order must be served before its due date, %(day)s.")
                 % {"day": order.due_date.isoformat()}
             ]
-        if method == Order.ServiceMethod.IN_PERSON and not recipient:
-            errors["recipient"] = [_("Name who received the order.")]
-        if method == Order.ServiceMethod.LEFT_AT_PREMISES and not witness:
-            errors["witness"] = [_("An order left at the premises needs a witness.")]
-        if method == Order.ServiceMethod.ELECTRONIC:
-            errors["method"] = [
-                _(
-                    "Electronic service needs the enterprise's signed consent on file; "
-                    "none is recorded."
-                )
-            ]
-        if method == Order.ServiceMethod.PUBLIC_NOTICE:
-            errors["method"] = [
-                _("Service by public notice is not available yet; serve the order another way.")
-            ]
+        # Who must sign, witness or consent for each method: the service's rules
+        # (casework.service), applied when the order's document is served.
         if errors:
             raise serializers.ValidationError(errors)
         return {
@@ -87,9 +75,10 @@ class ServePayload(Payload):
 
     def apply(self, instance):
         data = self.validated_data
+        record, _receipt = order_document_serve(instance, actor=self.context["actor"], data=data)
         instance.serve(
             service_method=data["method"],
-            served_on=data["served_on"],
+            served_on=record.effective_on,
             recipient=data["recipient"],
             witness=data["witness"],
         )
@@ -300,17 +289,11 @@ class RecordReinspectionPayload(Payload):
         data = self.validated_data
         instance.record_reinspection(rectified=data["rectified"], notes=data["notes"])
         instance.reinspection_officers.set(data["officers"])
-        if data["rectified"]:
-            orders.reinspection_recorded(
-                instance,
-                actor=self.context["actor"],
-                cleared=data["cleared"],
-                departed=data["departed"],
-            )
-        else:
-            orders.reinspection_recorded(
-                instance, actor=self.context["actor"], cleared=[], departed={}
-            )
+        cleared = data["cleared"] if data["rectified"] else []
+        departed = data["departed"] if data["rectified"] else {}
+        actor = self.context["actor"]
+        orders.reinspection_recorded(instance, actor=actor, cleared=cleared, departed=departed)
+        review_document_issue(instance, actor=actor, cleared=cleared, departed=departed)
 
     def audit_payload(self):
         data = self.validated_data

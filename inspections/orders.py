@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from casework import clock
+from casework.calendars import work_calendar_for
 from casework.deadlines import (
     deadline_actor,
     deadline_close,
@@ -44,6 +45,7 @@ from casework.deadlines import (
 from casework.exceptions import Conflict, Forbidden, Invalid
 from casework.models import Deadline
 from casework.transitions import observers_notify, transition_perform
+from casework.workdays import WORKING_DAYS, units_between
 from inspections import events
 from inspections import evidence as evidence_files
 from inspections.models import Evidence, Finding, Inspection, RectificationOrder
@@ -68,6 +70,16 @@ def _started_at(day: datetime.date) -> datetime.datetime:
     if day == timezone.localdate(now):
         return now
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def working_days_left(enterprise, today: datetime.date, due: datetime.date) -> int:
+    """Working days after ``today`` up to ``due``, both counted; negative once ``due`` passed."""
+    first, last = sorted((today + datetime.timedelta(days=1), due))
+    calendar = work_calendar_for(
+        enterprise.jurisdiction, first_year=first.year, years=last.year - first.year + 1
+    )
+    days = units_between(calendar=calendar, first=first, last=last, unit=WORKING_DAYS)
+    return days if due > today else -days
 
 
 def due_date_proposed(*, enterprise, served_on: datetime.date) -> datetime.date:

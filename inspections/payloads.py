@@ -198,8 +198,12 @@ class DisposePayload(Payload):
     def apply(self, instance):
         super().apply(instance)
         if instance.disposition == Finding.Disposition.ORDER_AND_PENALTY:
+            from inspections.documents import order_document_write
             from inspections.orders import order_for_finding
 
-            order_for_finding(
+            order = order_for_finding(
                 finding=instance, due_date=instance.due_date, actor=self.context["actor"]
             )
+            # The order's document lists the finding: link it before rendering.
+            instance.save(update_fields=["rectification_order"])
+            order_document_write(order, actor=self.context["actor"])

@@ -21,17 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from casework import clock
-from casework.calendars import work_calendar_for
 from casework.exceptions import Conflict, Forbidden, Invalid
 from casework.identifiers import mask_id_number
 from casework.models import Enterprise
 from casework.timeline import timeline_for
 from casework.transitions import field_descriptions, registered, transitions_available
-from casework.workdays import WORKING_DAYS, units_between
 from inspections.forms import TransitionForm
 from inspections.models import Finding, Inspection, RectificationOrder
 from inspections.order_api import BarredWorkerSerializer
-from inspections.orders import ANSWER_STATES, order_file_store
+from inspections.orders import ANSWER_STATES, order_file_store, working_days_left
 from inspections.views import _action, _perform
 from registry.models import Worker
 from registry.qualification import reason_label
@@ -76,16 +74,6 @@ class ToDo:
     findings: list
     due: datetime.date
     working_days_left: int
-
-
-def working_days_left(enterprise, today: datetime.date, due: datetime.date) -> int:
-    """Working days from tomorrow to ``due``, both counted (0 once it has passed)."""
-    calendar = work_calendar_for(
-        enterprise.jurisdiction, first_year=today.year, years=max(due.year - today.year, 0) + 1
-    )
-    return units_between(
-        calendar=calendar, first=today + datetime.timedelta(days=1), last=due, unit=WORKING_DAYS
-    )
 
 
 def _to_do(enterprise, orders, today) -> list[ToDo]:

@@ -228,7 +228,7 @@ def test_service_starts_the_enterprise_clock_from_the_service_date(case):
         DUE,
         True,
     )
-    # Working days left from 28 September to 9 October: 29, 30 September, 8, 9 October.
+    # Working days left after 28 September until 9 October: 29, 30 September, 8, 9 October.
     assert order["working_days_left"] == 4
 
 
@@ -488,3 +488,51 @@ def test_an_unregistered_person_stays_barred_in_the_order_until_verified(case):
     barred = read(case.officers[0], order_id)["barred_workers"]
     assert [w["barred"] for w in barred] == [True]
     assert not Worker.objects.filter(id_number=stranger_id).exists()
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def test_the_order_document_is_numbered_served_and_reads_in_chinese(case):
+    import io
+
+    from pypdf import PdfReader
+
+    order_id = case.issue()
+    issued = read(case.officers[0], order_id)["documents"]
+    assert [d["kind"] for d in issued] == ["rectification_order"]
+    assert issued[0]["state"] == "issued"
+    case.serve(order_id)
+    documents = {d["kind"]: d for d in read(case.officers[0], order_id)["documents"]}
+    assert set(documents) == {"rectification_order", "service_receipt"}
+    order_document = documents["rectification_order"]
+    assert order_document["state"] == "served"
+    assert order_document["number"] == "青应急责改〔2026〕1号"
+    assert order_document["kind_label"] == "责令限期整改指令书"
+
+    pdf = client_for(case.company).get(order_document["file"])
+    assert pdf.status_code == 200
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages
+    )
+    for expected in ("南宁示范化工有限公司", "2026年10月9日", "青应急责改〔2026〕1号", "李强"):
+        assert expected in text.replace("\n", "")
+
+
+def test_the_reinspection_issues_its_opinion(case):
+    order_id = case.issue()
+    case.serve(order_id)
+    move_to(D(2026, 10, 12))
+    tick_run()
+    assert case.reinspect(order_id, rectified=False).status_code == 200
+    kinds = [d["kind"] for d in read(case.officers[0], order_id)["documents"]]
+    assert kinds == ["rectification_order", "service_receipt", "rectification_review"]
+
+
+def test_a_refused_service_leaves_the_order_document_unserved_and_no_receipt(case):
+    order_id = case.issue()
+    response = act(case.officers[0], order_id, "serve", method="electronic", served_on="2026-09-28")
+    assert response.status_code == 400
+    assert "method" in response.json()
+    documents = read(case.officers[0], order_id)["documents"]
+    assert [(d["kind"], d["state"]) for d in documents] == [("rectification_order", "issued")]
