@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casework import events, logins, timeline
+from casework import events, labels, logins, timeline
 from casework.errors import refusal_message
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.models import AuditEvent
@@ -65,6 +65,11 @@ class AuditEventSerializer(serializers.ModelSerializer):
     payload = serializers.SerializerMethodField()
     actor = serializers.SerializerMethodField()
     role = serializers.CharField(source="actor_role")
+    role_label = serializers.SerializerMethodField()
+    action_label = serializers.SerializerMethodField()
+    transition_label = serializers.SerializerMethodField()
+    source_state_label = serializers.SerializerMethodField()
+    target_state_label = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
@@ -75,10 +80,15 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "occurred_at",
             "actor",
             "role",
+            "role_label",
             "action",
+            "action_label",
             "transition",
+            "transition_label",
             "source_state",
+            "source_state_label",
             "target_state",
+            "target_state_label",
             "payload",
             "rule_versions",
             "file_hashes",
@@ -105,6 +115,22 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     def get_actor(self, event) -> str:
         return event.actor_username if self._staff() else timeline.actor_name(event)
+
+    # Labels in the caller's language beside the codes, which stay as they are.
+    def get_role_label(self, event) -> str:
+        return labels.role_label(event.actor_role)
+
+    def get_action_label(self, event) -> str:
+        return labels.action_label(event.action)
+
+    def get_transition_label(self, event) -> str:
+        return labels.transition_label(event.object_type, event.transition)
+
+    def get_source_state_label(self, event) -> str:
+        return labels.state_label(event.object_type, event.source_state)
+
+    def get_target_state_label(self, event) -> str:
+        return labels.state_label(event.object_type, event.target_state)
 
 
 TransitionListSerializer = inline_serializer(

@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 from casework.dates import validate_real_date
 from casework.deadlines import period_compute
 from casework.filters import ScopedFilterSet
-from casework.models import Deadline, DeadlineEntry, DeadlineReminder, Jurisdiction
+from casework.labels import deadline_kind_label
+from casework.models import Deadline, DeadlineEntry, DeadlineReminder, Jurisdiction, PeriodRule
 from casework.workdays import UNITS, PeriodError
 
 
@@ -47,6 +48,7 @@ class CalendarDeadlineView(APIView):
                 "start": serializers.DateField(),
                 "length": serializers.IntegerField(),
                 "unit": serializers.CharField(),
+                "unit_label": serializers.CharField(),
                 "due": serializers.DateField(),
                 "provisional": serializers.BooleanField(),
                 "explanation": serializers.CharField(),
@@ -76,6 +78,7 @@ class CalendarDeadlineView(APIView):
                 "start": result.start,
                 "length": result.length,
                 "unit": result.unit,
+                "unit_label": str(PeriodRule.Unit(result.unit).label),
                 "due": result.due,
                 "provisional": result.provisional,
                 "explanation": result.explanation_zh if chinese else result.explanation_en,
@@ -88,6 +91,9 @@ class CalendarDeadlineView(APIView):
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
+    kind_label = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    unit_label = serializers.CharField(source="get_unit_display", read_only=True)
     jurisdiction = serializers.CharField(source="jurisdiction_id", read_only=True)
     enterprise = serializers.CharField(source="enterprise.uscc", default=None, read_only=True)
     rule_effective_from = serializers.DateField(source="rule.effective_from", read_only=True)
@@ -100,6 +106,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
+            "kind_label",
             "legal_basis",
             "jurisdiction",
             "enterprise",
@@ -111,10 +118,12 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "start_date",
             "length",
             "unit",
+            "unit_label",
             "due_date",
             "due_fixed",
             "printed_due_date",
             "status",
+            "status_label",
             "failing",
             "provisional",
             "party_facing",
@@ -126,6 +135,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_kind_label(self, deadline) -> str:
+        return deadline_kind_label(deadline.kind)
+
     def get_failing(self, deadline) -> bool:
         return deadline.status == Deadline.Status.FAILING or bool(
             getattr(deadline, "failing_reminder", False)
@@ -134,6 +146,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 class DeadlineEntrySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = DeadlineEntry
@@ -141,6 +154,7 @@ class DeadlineEntrySerializer(serializers.ModelSerializer):
             "id",
             "deadline",
             "kind",
+            "kind_label",
             "at",
             "actor",
             "reason",
