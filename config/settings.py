@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "knox",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named in Chinese (config.apps)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",

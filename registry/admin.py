@@ -1,5 +1,7 @@
 """Admin of the registers, with the register import page."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
@@ -13,7 +15,14 @@ from casework.models import Enterprise
 from registry import services
 from registry.import_templates import columns_of, template_csv, template_filename
 from registry.imports import ENCODINGS, IMPORT_KINDS, register_import
-from registry.models import Certificate, SkillCertificate, Trainer, Training, Worker
+from registry.models import (
+    Certificate,
+    SkillCertificate,
+    SpecialOpsCategory,
+    Trainer,
+    Training,
+    Worker,
+)
 
 # The admin page shows at most this many row errors (and the total count).
 MAX_SHOWN_ERRORS = 1000
@@ -39,6 +48,29 @@ class ImportForm(forms.Form):
         label=_("Import the valid rows only (default: all or nothing)"), required=False
     )
     encoding = forms.ChoiceField(label=_("Encoding"), choices=_encoding_choices)
+
+
+class SpecialOpsField(forms.MultipleChoiceField):
+    """The categories as ticked labels; a JSON list of codes (as the API sends) is read too."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs = {k: v for k, v in kwargs.items() if k in ("label", "help_text", "initial")}
+        super().__init__(choices=SpecialOpsCategory.choices, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value.startswith("["):
+            value = json.loads(value)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple) and len(value) == 1 and str(value[0]).startswith("["):
+            try:
+                value = json.loads(value[0])
+            except ValueError:
+                raise forms.ValidationError(_("Tick the categories.")) from None
+        return super().to_python(value)
 
 
 class RegisterAdmin(admin.ModelAdmin):
@@ -133,6 +165,11 @@ class WorkerAdmin(MaskedIdNumber, RegisterAdmin):
     search_fields = ("=id_number", "name", "enterprise__name")
     autocomplete_fields = ("enterprise",)
     readonly_fields = ("barred_from_duty", "barred_reason", "barred_since")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "special_ops":
+            return SpecialOpsField(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Certificate)
