@@ -138,7 +138,7 @@ TransitionListSerializer = inline_serializer(
     fields={
         "name": serializers.CharField(),
         "label": serializers.CharField(),
-        "target": serializers.CharField(),
+        "target": serializers.CharField(allow_null=True),
         "fields": serializers.ListField(child=serializers.DictField()),
     },
     many=True,
