@@ -81,6 +81,9 @@ def test_no_code_or_snake_case_token_in_the_admin(administered, live_server, bro
     base = live_server.url
     # A failed sign-in, for the lockout list (of a name nobody has: success resets its own).
     sign_in(browser, base, "nobody", "wrong")
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".errornote")
+    )
     sign_in(browser, base, "admin", DEMO_PASSWORD)
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "login" not in d.current_url)
 
