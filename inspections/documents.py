@@ -15,13 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from casework.documents import document_issue, document_kind, document_rerender, documents_for
 from casework.identifiers import mask_id_number
 from casework.service import SERVICE_RECEIPT, service_record
-from inspections.models import Finding, RectificationOrder
+from inspections.models import Finding, Inspection, RectificationOrder
 
 ORDER = document_kind(
     "rectification_order",
     title=_("Order to rectify within a time limit"),
     abbreviation="责改",
     template="documents/rectification_order.html",
+)
+RECORD = document_kind(
+    "inspection_record",
+    title=_("On-site inspection record"),
+    abbreviation="检记",
+    template="documents/inspection_record.html",
 )
 REVIEW = document_kind(
     "rectification_review",
@@ -37,9 +43,10 @@ def _officers(users) -> list[dict]:
     ]
 
 
-def _worker_rows(order: RectificationOrder) -> list[dict]:
+def _worker_rows(owner) -> list[dict]:
+    """One row per finding of ``owner`` (an order or an inspection): who, which job, why."""
     rows = []
-    for finding in order.findings.select_related("worker").prefetch_related("checks"):
+    for finding in owner.findings.select_related("worker").prefetch_related("checks"):
         name = finding.worker.name if finding.worker_id else ""
         if not name:
             name = next((c.name for c in finding.checks.all() if c.name), "")
@@ -164,6 +171,41 @@ def review_document_issue(order: RectificationOrder, *, actor, cleared: list, de
             "conclusion": "已按要求整改完毕" if order.rectified else "未按要求整改",
             "rectified": bool(order.rectified),
             "officers": _officers(order.reinspection_officers.order_by("pk")),
+        },
+        actor=actor,
+    )
+
+
+def inspection_record_issue(inspection: Inspection, *, actor):
+    """The on-site inspection record (现场检查记录), issued when the inspection is recorded."""
+    checks = list(inspection.worker_checks.order_by("pk"))
+    unqualified = sum(1 for c in checks if not c.qualified)
+    observations = [
+        f"核查从业人员{len(checks)}人次的岗位安全培训、特种作业操作证和班组长轮训情况，"
+        f"其中{unqualified}人次不符合上岗要求。"
+    ]
+    observations += [
+        f.title() for f in inspection.findings.order_by("pk") if f.level != Finding.Level.WORKER
+    ]
+    if inspection.signature_refused:
+        observations.append(
+            f"被检查单位现场负责人拒绝签名，理由：{inspection.refusal_reason}；"
+            f"见证人：{inspection.refusal_witness}。"
+        )
+    return document_issue(
+        kind=RECORD.code,
+        subject=inspection,
+        jurisdiction=inspection.enterprise.jurisdiction,
+        enterprise=inspection.enterprise,
+        context={
+            "enterprise": inspection.enterprise,
+            "started_at": inspection.started_at,
+            "ended_at": inspection.recorded_at,
+            "present": {"name": inspection.signed_by or "—", "job": ""},
+            "officers": _officers(inspection.officers.order_by("pk")),
+            "recorder": actor.get_full_name() or actor.username,
+            "observations": observations,
+            "findings": [r for r in _worker_rows(inspection) if r["level"] == Finding.Level.WORKER],
         },
         actor=actor,
     )

@@ -66,6 +66,7 @@ class Inspection(FSMModelMixin, models.Model):
     signed_by = models.CharField(_("signed by"), max_length=100, blank=True)
     signature_refused = models.BooleanField(_("signature refused"), default=False)
     refusal_reason = models.TextField(_("reason for refusing to sign"), blank=True)
+    refusal_witness = models.CharField(_("witness of the refusal"), max_length=100, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
@@ -106,11 +107,12 @@ class Inspection(FSMModelMixin, models.Model):
             ),
         },
     )
-    def record(self, *, signed_by="", refused=False, refusal_reason=""):
+    def record(self, *, signed_by="", refused=False, refusal_reason="", witness=""):
         self.recorded_at = clock.now()
         self.signed_by = signed_by
         self.signature_refused = refused
         self.refusal_reason = refusal_reason
+        self.refusal_witness = witness
 
     @transition(
         field=state,

@@ -98,28 +98,44 @@ class RecordPayload(Payload):
     refusal_reason = serializers.CharField(
         label=_("Reason for refusing to sign"), required=False, allow_blank=True
     )
+    witness = serializers.CharField(
+        label=_("Witness of the refusal"),
+        help_text=_("Who saw the representative refuse to sign (required with a refusal)."),
+        required=False,
+        allow_blank=True,
+        max_length=100,
+    )
 
     def validate(self, attrs):
         signed_by = attrs.get("signed_by", "").strip()
         reason = attrs.get("refusal_reason", "").strip()
+        witness = attrs.get("witness", "").strip()
+        errors = {}
         if attrs.get("refused"):
             if signed_by:
-                raise serializers.ValidationError(
-                    {"signed_by": [_("A refused record has no signatory.")]}
-                )
+                errors["signed_by"] = [_("A refused record has no signatory.")]
             if not reason:
-                raise serializers.ValidationError(
-                    {"refusal_reason": [_("Give the reason when the signature is refused.")]}
-                )
+                errors["refusal_reason"] = [_("Give the reason when the signature is refused.")]
+            if not witness:
+                errors["witness"] = [_("A refusal to sign is recorded with a witness.")]
         elif not signed_by:
-            raise serializers.ValidationError(
-                {"signed_by": [_("Name who signed, or set refused with a reason.")]}
-            )
+            errors["signed_by"] = [_("Name who signed, or set refused with a reason.")]
+        elif witness:
+            errors["witness"] = [_("A witness is named only with a refusal.")]
+        if errors:
+            raise serializers.ValidationError(errors)
         return {
             "signed_by": signed_by,
             "refused": attrs.get("refused", False),
             "refusal_reason": reason,
+            "witness": witness,
         }
+
+    def apply(self, instance):
+        from inspections.documents import inspection_record_issue
+
+        super().apply(instance)
+        inspection_record_issue(instance, actor=self.context["actor"])
 
 
 @register(Inspection, "close")

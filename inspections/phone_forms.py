@@ -138,3 +138,4 @@ class RecordForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    witness = forms.CharField(label=_("Witness of the refusal"), required=False, max_length=100)

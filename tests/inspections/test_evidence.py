@@ -252,7 +252,7 @@ def test_evidence_may_still_be_added_once_recorded(inspection, officers):
         pk=inspection.pk,
         name="record",
         actor=officers[0],
-        data={"refused": True, "refusal_reason": "The manager left."},
+        data={"refused": True, "refusal_reason": "The manager left.", "witness": "Li Na"},
     )
 
     assert upload(officers[1], inspection, PDF).status_code == 201

@@ -169,6 +169,7 @@ def test_an_inspection_in_progress_offers_record_to_its_officers_only(
         "signed_by": ("char", False),
         "refused": ("boolean", False),
         "refusal_reason": ("char", False),
+        "witness": ("char", False),
     }
     assert names_available(colleague, inspection) == []
     assert names_available(supervisor, inspection) == []
@@ -229,6 +230,7 @@ def test_the_whole_lifecycle_writes_one_event_per_transition_and_the_timeline_sh
         "signed_by": "Wang Wei",
         "refused": False,
         "refusal_reason": "",
+        "witness": "",
     }
 
 
@@ -264,7 +266,7 @@ def test_a_record_with_a_noted_refusal_to_sign_is_accepted(enterprise, officers)
         officers[0],
         inspection,
         "record",
-        {"refused": True, "refusal_reason": "The manager left the site."},
+        {"refused": True, "refusal_reason": "The manager left the site.", "witness": "Li Na"},
     )
 
     # then
