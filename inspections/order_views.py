@@ -86,12 +86,14 @@ def order_detail(request, pk: int):
         {"deadline": d, "label": deadline_kind_label(d.kind)}
         for d in deadlines_for(subject=order).order_by("created_at", "pk")
     ]
+    facts = RectificationOrderSerializer(order).data
     return render(
         request,
         "inspections/order_detail.html",
         {
             "order": order,
-            "facts": RectificationOrderSerializer(order).data,
+            "facts": facts,
+            "documents": facts["documents"],
             "actions": actions,
             "workers": BarredWorkerSerializer(barred_workers(order), many=True).data,
             "findings": order.findings.select_related("worker").prefetch_related("checks"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from casework import clock
+from casework.documents import documents_for
 from casework.exceptions import Conflict, Forbidden, Invalid
 from casework.identifiers import mask_id_number
 from casework.models import Enterprise
@@ -28,7 +29,7 @@ from casework.timeline import timeline_for
 from casework.transitions import field_descriptions, registered, transitions_available
 from inspections.forms import TransitionForm
 from inspections.models import Finding, Inspection, RectificationOrder
-from inspections.order_api import BarredWorkerSerializer
+from inspections.order_api import BarredWorkerSerializer, OrderDocumentSerializer
 from inspections.orders import ANSWER_STATES, order_file_store, working_days_left
 from inspections.views import _action, _perform
 from registry.models import Worker
@@ -277,6 +278,9 @@ def order_page(request, pk: int):
         {
             "order": order,
             "expected": EXPECTED.get(order.state, ""),
+            "documents": OrderDocumentSerializer(
+                documents_for(subject=order).filter(state="served").order_by("pk"), many=True
+            ).data,
             "working_days_left": left,
             "findings": findings,
             "workers": BarredWorkerSerializer(

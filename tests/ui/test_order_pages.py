@@ -51,6 +51,7 @@ def test_an_officer_serves_the_order_on_its_page_and_the_timeline_says_so(case, 
     assert "整改中" in page
     assert "张伟 于 2026-09-28 送达整改指令（直接送达），签收人 王经理" in page
     assert "整改期限" in page  # the clock, by its label
+    assert "责令限期整改指令书" in page and "文书送达回执" in page  # the documents, by kind
 
 
 def test_a_bad_service_on_the_page_says_why_beside_the_field(case, login):
@@ -79,6 +80,7 @@ def test_the_enterprise_sends_files_and_reports_completion_in_the_portal(case, l
     page = client.get(f"/portal/orders/{order_id}/").content.decode()
     assert f"{DUE:%Y-%m-%d} 前" in page and "个工作日" in page
     assert "李强" in page
+    assert "责令限期整改指令书" in page  # served: the enterprise may download it
 
     sent = client.post(
         f"/portal/orders/{order_id}/",
