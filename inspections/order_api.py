@@ -27,6 +27,8 @@ from inspections.filters import RectificationOrderFilter
 from inspections.models import Finding, RectificationOrder
 from inspections.orders import order_file_store, working_days_left
 
+MAX_ID = 2**31 - 1  # what every database stores as a row id
+
 
 class BarredWorkerSerializer(serializers.Serializer):
     finding = serializers.IntegerField(source="pk")
@@ -174,13 +176,15 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
 
 class RectificationOrderCreate(serializers.Serializer):
     findings = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         label=_("Findings"),
         help_text=_("Open findings of one inspection the order covers."),
         min_length=1,
     )
     due_date = serializers.DateField(label=_("Due date"), validators=[validate_real_date])
-    version = serializers.IntegerField(required=False, help_text=_("Not used."), write_only=True)
+    version = serializers.IntegerField(
+        required=False, help_text=_("Not used."), write_only=True, min_value=0, max_value=MAX_ID
+    )
 
 
 class OrderFileUpload(serializers.Serializer):

@@ -21,6 +21,7 @@ from inspections.payloads import officers_resolve
 
 Order = RectificationOrder
 MAX_TEXT = 4000
+MAX_ID = 2**31 - 1  # what every database stores as a row id
 
 
 def _today(payload: Payload):
@@ -175,7 +176,7 @@ class ReportCompletionPayload(Payload):
         max_length=MAX_TEXT,
     )
     evidence = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         label=_("Files"),
         help_text=_("Files uploaded to the order: certificates, rosters, photos."),
         required=False,
