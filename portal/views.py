@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from casework import clock
+from casework.dates import validate_real_date
 from casework.documents import documents_for
 from casework.exceptions import Conflict, Forbidden, Invalid
 from casework.identifiers import mask_id_number
-from casework.models import Enterprise
+from casework.models import Enterprise, ServiceConsent
+from casework.service import consent_in_force, service_consent_record
 from casework.timeline import timeline_for
 from casework.transitions import field_descriptions, registered, transitions_available
 from inspections.forms import TransitionForm
@@ -101,12 +103,17 @@ class Barred:
     reasons: str
 
 
+def _own_enterprise(user) -> Enterprise:
+    """The user's enterprise, through the same visibility as every portal read."""
+    return get_object_or_404(
+        Enterprise.objects.visible_to(user).select_related("jurisdiction"), pk=user.enterprise_id
+    )
+
+
 @enterprise_user_required
 def my_enterprise(request):
     user = request.user
-    enterprise = get_object_or_404(
-        Enterprise.objects.visible_to(user).select_related("jurisdiction"), pk=user.enterprise_id
-    )
+    enterprise = _own_enterprise(user)
     inspections = list(
         Inspection.objects.visible_to(user)
         .prefetch_related("officers", "findings__worker", "findings__checks")
@@ -138,6 +145,65 @@ def my_enterprise(request):
             "to_do": _to_do(enterprise, orders, clock.today()),
             "orders": orders,
             "barred": barred,
+            "consent": consent_in_force(enterprise, clock.today()),
+        },
+    )
+
+
+class ConsentForm(forms.Form):
+    """A signed 送达地址确认书: the channel and address agreed to, the day, the signed paper."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=ServiceConsent.Channel.choices,
+        widget=forms.RadioSelect,
+    )
+    address = forms.CharField(
+        label=_("Electronic address"),
+        max_length=200,
+        help_text=_("The e-mail address, mobile number or platform account documents go to."),
+    )
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        validators=[validate_real_date],
+        widget=forms.DateInput(format="%Y-%m-%d"),
+    )
+    file = forms.FileField(
+        label=_("Signed consent (scan or photo)"),
+        help_text=_("The signed and stamped paper: PDF, JPEG, PNG, HEIC or WebP."),
+    )
+
+
+@enterprise_user_required
+def consent_page(request):
+    """The enterprise's consent to electronic service in force, and recording a new one."""
+    enterprise = _own_enterprise(request.user)
+    form = ConsentForm()
+    if request.method == "POST":
+        form = ConsentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                service_consent_record(
+                    enterprise=enterprise, actor=request.user, **form.cleaned_data
+                )
+            except Invalid as exc:
+                for name, errors in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("The consent to electronic service is on file."))
+                return redirect("portal:consent")
+    today = clock.today()
+    in_force = consent_in_force(enterprise, today)
+    return render(
+        request,
+        "portal/consent.html",
+        {
+            "enterprise": enterprise,
+            "consent": in_force,
+            "earlier": ServiceConsent.objects.filter(enterprise=enterprise)
+            .exclude(pk=getattr(in_force, "pk", None))
+            .order_by("-signed_on", "-pk"),
+            "form": form,
         },
     )
 
