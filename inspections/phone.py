@@ -1,4 +1,5 @@
-"""The officer's phone pages (/m/): today's inspections, start, worker checks, photos, record.
+"""The officer's phone pages (/m/): today's inspections, start, worker checks, photos, record,
+and the signatures drawn on screen on the recorded inspection's 现场检查记录.
 
 A one-column layout of their own, made for a 390-pixel screen. The views are
 thin: a form shapes the input, a service decides and writes, and a success
@@ -17,13 +18,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from casework import clock
+from casework.documents import document_final_sha256, document_sign, documents_for
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.identifiers import mask_id_number
 from casework.transitions import state_label, transition_label, transition_perform
+from inspections.documents import RECORD
 from inspections.models import Inspection, WorkerCheck
 from inspections.phone_forms import (
     PhotoForm,
     RecordForm,
+    SignatureForm,
     StartForm,
     WorkerCheckForm,
     add_service_errors,
@@ -105,7 +109,16 @@ def _page(request, inspection: Inspection, **forms):
         context["record_form"] = forms.get("record_form") or RecordForm()
     if inspection.state in (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED):
         context["photo_form"] = forms.get("photo_form") or PhotoForm(inspection=inspection)
+    record = _record_document(inspection)
+    if record is not None:
+        context["record_document"] = record
+        context["record_signatures"] = list(record.signatures.order_by("signed_at", "pk"))
     return render(request, "inspections/phone/inspection.html", context)
+
+
+def _record_document(inspection: Inspection):
+    """The inspection's 现场检查记录 (its latest, a correction included), or None before it."""
+    return documents_for(subject=inspection).filter(kind=RECORD.code).order_by("-pk").first()
 
 
 @staff_only
@@ -246,6 +259,53 @@ def photo_upload(request, pk: int):
     return _page(request, inspection, photo_form=form)
 
 
+@staff_only
+def sign_page(request, pk: int):
+    """The recorded inspection's 现场检查记录, signed with a finger (document_sign)."""
+    inspection = _inspection(request, pk)
+    document = _record_document(inspection)
+    if document is None:
+        messages.error(request, _("The inspection is not recorded yet: record it, then sign."))
+        return redirect("phone:inspection", pk=pk)
+    signatures = list(document.signatures.order_by("signed_at", "pk"))
+    if request.method == "POST":
+        form = SignatureForm(request.POST)
+        if form.is_valid():
+            try:
+                signature = document_sign(
+                    document=document, actor=request.user, **form.service_arguments()
+                )
+            except (Conflict, Forbidden) as exc:
+                messages.error(request, str(exc.message))
+                return redirect("phone:sign", pk=pk)
+            except Invalid as exc:
+                add_service_errors(form, exc.errors)
+            else:
+                messages.success(
+                    request,
+                    _("Signed by %(name)s: the signed record is on file.")
+                    % {"name": signature.signer},
+                )
+                return redirect("phone:sign", pk=pk)
+    else:
+        signed = {s.signer for s in signatures}
+        suggested = inspection.signed_by if inspection.signed_by not in signed else ""
+        form = SignatureForm(initial={"signer": suggested})
+    latest = f"/api/v1/documents/{document.pk}/{'signed-file' if signatures else 'file'}/"
+    return render(
+        request,
+        "inspections/phone/sign.html",
+        {
+            "inspection": inspection,
+            "document": document,
+            "signatures": signatures,
+            "signs_sha256": document_final_sha256(document),
+            "latest_file": latest,
+            "form": form,
+        },
+    )
+
+
 urlpatterns = [
     path("", home, name="home"),
     path("inspections/<int:pk>/", inspection_page, name="inspection"),
@@ -254,4 +314,5 @@ urlpatterns = [
     path("inspections/<int:pk>/checks/<int:check_pk>/", check_result, name="check"),
     path("inspections/<int:pk>/photos/", photo_upload, name="photo"),
     path("inspections/<int:pk>/record/", transition, {"name": "record"}, name="record"),
+    path("inspections/<int:pk>/sign/", sign_page, name="sign"),
 ]

@@ -6,10 +6,17 @@ there, and ``add_service_errors`` puts those messages next to the fields.
 Labels reuse the models' and payloads' own names where there is one.
 """
 
+import base64
+import binascii
+import io
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from casework.visibility import jurisdiction_q
 from inspections.models import Evidence, Inspection, WorkerCheck
@@ -139,3 +146,63 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     witness = forms.CharField(label=_("Witness of the refusal"), required=False, max_length=100)
+
+
+# What the <canvas> sends (signature.js): the drawing as a data URL.
+DATA_URL = re.compile(r"data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)")
+MAX_PIXELS = 16_000_000  # far more than a phone's canvas; a bigger "drawing" is refused unread
+SIGNATURE_UNREADABLE = _("The signature image cannot be read.")
+SIGNATURE_EMPTY = _("Draw the signature in the box first.")
+
+
+def _inked(data: bytes) -> bool | None:
+    """Whether the drawing has a stroke; None if it cannot be decoded (the service says so)."""
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.width * picture.height > MAX_PIXELS:
+                return None
+            picture.load()
+            rgba = picture.convert("RGBA")
+    except Exception:  # any decoder error of untrusted bytes
+        return None
+    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    ink = ImageOps.invert(Image.alpha_composite(white, rgba).convert("L"))
+    # Anti-aliasing and JPEG noise are not a stroke: a pixel counts from a quarter grey.
+    return ink.point(lambda v: 255 if v > 64 else 0).getbbox() is not None
+
+
+class SignatureForm(forms.Form):
+    """A signature drawn with a finger on the phone, for the service ``document_sign``."""
+
+    signer = forms.CharField(label=_("Name of who signs"), max_length=100)
+    image = forms.CharField(label=_("Signature"), required=False, widget=forms.HiddenInput)
+    signs_sha256 = forms.CharField(required=False, widget=forms.HiddenInput)
+    device = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_image(self) -> SimpleUploadedFile:
+        value = self.cleaned_data["image"]
+        if not value:
+            raise forms.ValidationError(SIGNATURE_EMPTY, code="empty")
+        match = DATA_URL.fullmatch(value.strip())
+        if match is None:
+            raise forms.ValidationError(SIGNATURE_UNREADABLE, code="unreadable")
+        try:
+            data = base64.b64decode("".join(match.group(2).split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise forms.ValidationError(SIGNATURE_UNREADABLE, code="unreadable") from None
+        inked = _inked(data)
+        if inked is None:
+            raise forms.ValidationError(SIGNATURE_UNREADABLE, code="unreadable")
+        if not inked:
+            raise forms.ValidationError(SIGNATURE_EMPTY, code="empty")
+        kind = match.group(1)
+        return SimpleUploadedFile(f"signature.{kind}", data, content_type=f"image/{kind}")
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "image": data["image"],
+            "signer": data["signer"],
+            "signs_sha256": data["signs_sha256"],
+            "device": data["device"][:200],
+        }
