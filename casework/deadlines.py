@@ -33,6 +33,7 @@ from casework.calendar_files import CalendarRow
 from casework.calendars import CalendarLoaded, calendar_days_replace, work_calendar_for
 from casework.exceptions import Conflict, Invalid
 from casework.models import (
+    ClockEscalation,
     Deadline,
     DeadlineEntry,
     DeadlineReminder,
@@ -541,11 +542,22 @@ def max_attempts() -> int:
     return settings.CASEWORK_SWEEP_MAX_ATTEMPTS
 
 
+AT_RISK_WORKING_DAYS = 1  # a reminder this close to the due day puts a task before a supervisor
+
+
+def _escalate(deadline: Deadline, level: str) -> None:
+    """An agency clock at risk or missed: a task in the supervisor's inbox (once)."""
+    from casework.flows import escalation_raise  # Viewflow loads after the models
+
+    escalation_raise(deadline=deadline, level=level)
+
+
 def _fire_one(deadline: Deadline, now: datetime.datetime) -> None:
     actor = deadline_actor(deadline)
     handler = _fire_handlers.get(deadline.kind)
     if handler is not None:
         handler(deadline, now)
+    _escalate(deadline, ClockEscalation.Level.MISSED)
     deadline.status, deadline.fired_at, deadline.closed_at = Deadline.Status.MISSED, now, now
     deadline.version += 1
     deadline.save(update_fields=["status", "fired_at", "closed_at", "version"])
@@ -563,6 +575,8 @@ def _remind_one(reminder: DeadlineReminder, now: datetime.datetime) -> None:
     handler = _reminder_handlers.get(deadline.kind)
     if handler is not None:
         handler(deadline, now)
+    if reminder.offset <= AT_RISK_WORKING_DAYS:
+        _escalate(deadline, ClockEscalation.Level.AT_RISK)
     DeadlineReminder.objects.filter(pk=reminder.pk).update(fired_at=now)
     events.reminder_fired(
         reminder=reminder, actor=deadline_actor(deadline), now=now, due_date=deadline.due_date

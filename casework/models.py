@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
 
 from casework.identifiers import validate_uscc
 from casework.visibility import VisibleQuerySet
@@ -788,3 +789,56 @@ class DocumentSignature(models.Model):
 
     def __str__(self):
         return f"{self.document_id} {self.signer} {self.final_sha256[:12]}"
+
+
+class ClockEscalation(Process):
+    """A supervisor's task for an agency clock at risk (one working day left) or missed.
+
+    A Viewflow process (``casework.flows.EscalationFlow``); one per clock and level.
+    """
+
+    class Level(models.TextChoices):
+        AT_RISK = "at_risk", _("At risk")
+        MISSED = "missed", _("Missed")
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="escalations"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("deadline escalation")
+        verbose_name_plural = _("deadline escalations")
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "level"], name="one_escalation_per_level")
+        ]
+
+    def case_subject(self) -> tuple[str, str]:
+        return self.deadline.subject_type, self.deadline.subject_id
+
+    @property
+    def case_title(self) -> str:
+        """The case the clock belongs to, by its name (``str`` of the subject)."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.deadline.subject_type)
+        except (LookupError, ValueError):
+            return ""
+        subject = model._default_manager.filter(pk=self.deadline.subject_id).first()
+        return str(subject) if subject is not None else ""
+
+    @property
+    def summary(self) -> str:
+        from django.utils.formats import date_format
+
+        from casework.labels import deadline_kind_label
+
+        said = {
+            "kind": deadline_kind_label(self.deadline.kind),
+            "due": date_format(self.deadline.due_date),
+            "enterprise": self.deadline.enterprise or "",
+        }
+        if self.level == self.Level.MISSED:
+            return _("%(kind)s of %(enterprise)s was missed (due %(due)s)") % said
+        return _("%(kind)s of %(enterprise)s: one working day left (due %(due)s)") % said

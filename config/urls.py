@@ -8,13 +8,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from viewflow.contrib.auth import AuthViewset
+from viewflow.workflow.flow import FlowViewset
 
 from casework.api import TokenView
 from casework.deadlines_api import CalendarDeadlineView, DeadlineViewSet
 from casework.document_api import DocumentViewSet
+from casework.flows import EscalationFlow
 from casework.frontend import StaffSite, WorkflowApp
 from casework.health import healthz
+from casework.inbox_api import InboxView
 from inspections.api import EvidenceViewSet, FindingViewSet, InspectionViewSet
+from inspections.flows import RectificationFlow
 from inspections.order_api import RectificationOrderViewSet
 from inspections.site import InspectionsApp
 from registry.api import (
@@ -46,6 +50,7 @@ api_urls = [
     path("auth/token", TokenView.as_view(), name="api-token"),
     path("imports/", ImportView.as_view(), name="register-import"),
     path("calendar/deadline/", CalendarDeadlineView.as_view(), name="calendar-deadline"),
+    path("inbox/", InboxView.as_view(), name="inbox"),
     path("qualification-checks/", QualificationCheckView.as_view(), name="qualification-check"),
     path("access-log/", include("inspections.access_log")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -54,7 +59,8 @@ api_urls = [
     path("", include(router.urls)),
 ]
 
-staff_site = StaffSite(viewsets=[WorkflowApp(), InspectionsApp()])
+flows = [FlowViewset(RectificationFlow), FlowViewset(EscalationFlow)]
+staff_site = StaffSite(viewsets=[WorkflowApp(flow_viewsets=flows), InspectionsApp()])
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

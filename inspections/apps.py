@@ -19,3 +19,16 @@ class InspectionsConfig(AppConfig):
         )
 
         sentences.register()
+
+        from django.db.models import Q
+
+        from casework.flows import collection_register, party_tasks_register
+        from casework.transitions import transition_observe
+        from inspections.flows import order_follow
+        from inspections.models import RectificationOrder
+
+        transition_observe(RectificationOrder, order_follow)
+        collection_register(RectificationOrder, "rectification-orders")
+        party_tasks_register(
+            lambda enterprise: Q(process__orderprocess__order__enterprise=enterprise)
+        )

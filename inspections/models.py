@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+from viewflow.workflow.models import Process
 
 from casework import clock
 from casework.identifiers import mask_id_number
@@ -504,6 +506,9 @@ class RectificationOrder(FSMModelMixin, models.Model):
             "enterprise": self.enterprise,
         }
 
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:order", kwargs={"pk": self.pk})
+
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
@@ -635,3 +640,25 @@ class RectificationOrder(FSMModelMixin, models.Model):
     def withdraw(self, *, reason):
         self.withdrawn_at = clock.now()
         self.withdraw_reason = reason
+
+
+class OrderProcess(Process):
+    """The routing of one order's work (``inspections.flows.RectificationFlow``): one per order."""
+
+    order = models.OneToOneField(
+        RectificationOrder,
+        verbose_name=_("rectification order"),
+        on_delete=models.PROTECT,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("rectification order process")
+        verbose_name_plural = _("rectification order processes")
+
+    def case_subject(self) -> tuple[str, str]:
+        return RectificationOrder._meta.label_lower, str(self.order_id)
+
+    @property
+    def summary(self) -> str:
+        return str(self.order)
