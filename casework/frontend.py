@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 from django.views.generic import RedirectView
 from viewflow.middleware import SiteMiddleware as ViewflowSiteMiddleware
 from viewflow.urls import Application, Site
@@ -23,6 +23,7 @@ VIEWFLOW_MESSAGES = (
     gettext_noop("Inbox"),
     gettext_noop("Queue"),
     gettext_noop("Archive"),
+    gettext_noop("Processes"),
     gettext_noop("Back"),
     gettext_noop("Task"),
     gettext_noop("Process"),
@@ -38,6 +39,14 @@ VIEWFLOW_MESSAGES = (
     gettext_noop("Assign selected tasks"),
     gettext_noop("Unassign selected tasks"),
     gettext_noop("Reset password"),
+    gettext_noop("Flow"),
+    gettext_noop("Status"),
+)
+# The states of Viewflow's processes and tasks (fields our process models inherit).
+VIEWFLOW_STATUSES = (
+    pgettext_lazy("STATUS", "New"),
+    pgettext_lazy("STATUS", "Done"),
+    pgettext_lazy("STATUS", "Canceled"),
 )
 
 

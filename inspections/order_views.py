@@ -14,6 +14,7 @@ from casework.labels import deadline_kind_label
 from casework.timeline import timeline_for
 from casework.transitions import transition_label, transitions_available
 from inspections.filters import RectificationOrderFilter
+from inspections.flows import order_next_step
 from inspections.forms import TransitionForm
 from inspections.models import RectificationOrder
 from inspections.order_api import BarredWorkerSerializer, RectificationOrderSerializer
@@ -98,6 +99,7 @@ def order_detail(request, pk: int):
             "workers": BarredWorkerSerializer(barred_workers(order), many=True).data,
             "findings": order.findings.select_related("worker").prefetch_related("checks"),
             "clocks": clocks,
+            "next_step": order_next_step(order),
             "files": order.files.order_by("pk"),
             "timeline": timeline_for(obj=order, related=order.findings.all()),
         },

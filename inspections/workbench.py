@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.shortcuts import render
+from viewflow.workflow.models import Task
 
 from casework import clock
 from casework.calendars import work_calendar_for
+from casework.flows import OPEN_TASK, inbox_for, task_subject
 from casework.models import Deadline, Jurisdiction
 from casework.visibility import jurisdiction_q
 from casework.workdays import ONE_DAY
@@ -70,6 +72,7 @@ def workbench(request):
     )
     context = {
         "today": today,
+        "tasks": _tasks(user),
         "today_inspections": _listed(planned.filter(planned_on=today).order_by("pk")),
         "week_inspections": _listed(
             planned.filter(planned_on__gt=today, planned_on__lte=week_end).order_by("planned_on")
@@ -148,14 +151,42 @@ def _districts(user) -> list[dict]:
     ]
 
 
-def _workload(user, today: datetime.date) -> list:
-    """Each officer of the jurisdiction: inspections this month, in progress, open findings.
+@dataclass(frozen=True)
+class TaskRow:
+    title: str
+    summary: str
+    url: str
+    overdue: bool
 
-    The most open findings first, then the most in progress, then by name: the
-    officers are read in name order and sorted stably by their counts, which
-    are counted in two statements over the rows that count only (the
-    officers' inspections of this month or in progress, and their open
-    findings), not over every inspection and finding of every officer.
+
+def _tasks(user) -> Listed:
+    """The user's open tasks (the Viewflow inbox), each linked to its case's page."""
+    listed = _listed(inbox_for(user))
+    rows = []
+    for task in listed.rows:
+        process = task.process.coerced
+        subject = task_subject(task)[2]
+        url = subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else ""
+        rows.append(
+            TaskRow(
+                title=str(task.flow_task.task_title),
+                summary=str(getattr(process, "summary", "")),
+                url=url,
+                overdue=getattr(process, "level", "") == "missed",
+            )
+        )
+    return Listed(rows, listed.count)
+
+
+def _workload(user, today: datetime.date) -> list:
+    """Each officer of the jurisdiction: open tasks, inspections this month, in progress, findings.
+
+    The most open tasks first, then the most open findings, then the most in
+    progress, then by name: the officers are read in name order and sorted
+    stably by their counts, which are counted in three statements over the
+    rows that count only (the officers' inspections of this month or in
+    progress, their open findings, their open tasks), not over every
+    inspection and finding of every officer.
     """
     month = today.replace(day=1)
     officers = (
@@ -184,9 +215,18 @@ def _workload(user, today: datetime.date) -> list:
         .annotate(open_findings=_count())
         .order_by()
     )
+    tasks = dict(
+        Task.objects.filter(owner__in=officers.values("pk"), status__in=OPEN_TASK)
+        .values_list("owner")
+        .annotate(open_tasks=_count())
+        .order_by()
+    )
     rows = list(officers.order_by("last_name", "first_name"))
     for officer in rows:
         officer.this_month, officer.in_progress = inspections.get(officer.pk, (0, 0))
         officer.open_findings = findings.get(officer.pk, 0)
-    rows.sort(key=lambda officer: (-officer.open_findings, -officer.in_progress))
+        officer.open_tasks = tasks.get(officer.pk, 0)
+    rows.sort(
+        key=lambda officer: (-officer.open_tasks, -officer.open_findings, -officer.in_progress)
+    )
     return rows[:50]
