@@ -71,12 +71,20 @@ class OrderDocumentSerializer(serializers.Serializer):
     state = serializers.CharField()
     sha256 = serializers.CharField()
     file = serializers.SerializerMethodField()
+    signed_file = serializers.SerializerMethodField(
+        help_text=_("The file with the signatures placed on screen, once there is one.")
+    )
 
     def get_kind_label(self, document) -> str:
         return kind_label(document.kind)
 
     def get_file(self, document) -> str:
         return f"/api/v1/documents/{document.pk}/file/"
+
+    def get_signed_file(self, document) -> str | None:
+        if not document.signatures.all():  # prefetched where lists are shown
+            return None
+        return f"/api/v1/documents/{document.pk}/signed-file/"
 
 
 class RectificationOrderSerializer(serializers.ModelSerializer):
@@ -165,7 +173,8 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OrderDocumentSerializer(many=True))
     def get_documents(self, order):
-        return OrderDocumentSerializer(documents_for(subject=order).order_by("pk"), many=True).data
+        documents = documents_for(subject=order).prefetch_related("signatures").order_by("pk")
+        return OrderDocumentSerializer(documents, many=True).data
 
     @extend_schema_field(OrderDeadlineSerializer(many=True))
     def get_deadlines(self, order):

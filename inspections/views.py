@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from viewflow.forms import Layout, Row
 
+from casework.documents import documents_for
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.identifiers import mask_id_number
 from casework.timeline import timeline_for
@@ -28,6 +29,7 @@ from casework.transitions import (
 from inspections.filters import InspectionFilter
 from inspections.forms import InspectionPlanForm, TransitionForm
 from inspections.models import Finding, Inspection, RectificationOrder
+from inspections.order_api import OrderDocumentSerializer
 from inspections.services import inspection_create
 
 
@@ -242,6 +244,10 @@ def inspection_detail(request, pk: int):
             "findings": _findings(inspection, request.user, posted_finding),
             "checks": [{"check": c, "id_number": mask_id_number(c.id_number)} for c in checks],
             "evidence": inspection.evidence.order_by("pk"),
+            "documents": OrderDocumentSerializer(
+                documents_for(subject=inspection).prefetch_related("signatures").order_by("pk"),
+                many=True,
+            ).data,
             "timeline": timeline_for(obj=inspection, related=inspection.findings.all()),
         },
     )

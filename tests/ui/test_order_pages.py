@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from inspections.models import RectificationOrder
-from tests.factories import make_enterprise, make_user
+from tests.factories import client_for, make_enterprise, make_user
 from tests.inspections.test_rectification_api import DUE, PNG, Case
 
 
@@ -116,3 +116,23 @@ def test_another_enterprise_and_staff_get_404_on_the_portal_order(case, login):
         login(stranger, url="/portal/login/").get(f"/portal/orders/{order_id}/").status_code == 404
     )
     assert login(case.officers[0]).get(f"/portal/orders/{order_id}/").status_code == 404
+
+
+def test_the_inspection_page_lists_its_record_and_the_order_page_says_who_acts_next(case, login):
+    order_id = case.issue()
+    recorded = client_for(case.officers[0]).post(
+        f"/api/v1/inspections/{case.inspection.pk}/transitions/record/",
+        {"signed_by": "王经理"},
+        format="json",
+    )
+    assert recorded.status_code == 200, recorded.content
+    client = login(case.officers[0])
+    page = client.get(f"/inspections/{case.inspection.pk}/").content.decode()
+    documents = page[page.index('id="documents"') : page.index('id="evidence"')]
+    assert "现场检查记录" in documents and "〔2026〕1号" in documents
+
+    order_page = client.get(f"/inspections/orders/{order_id}/").content.decode()
+    assert '<dd id="next-step">送达整改指令书 · ' in order_page
+    case.serve(order_id)
+    order_page = client.get(f"/inspections/orders/{order_id}/").content.decode()
+    assert '<dd id="next-step">等待企业答复或整改期限届满 · 南宁示范化工有限公司' in order_page
