@@ -126,6 +126,27 @@ def test_late_extension_granted_then_due_date_passes_then_not_rectified(case):
     assert steps(case.supervisor) == [("escalate", "rectification-orders", str(order_id))]
 
 
+def test_extension_refused_then_completion_reported_then_not_rectified(case):
+    order_id = case.issue()
+    case.serve(order_id)
+    move_to(D(2026, 9, 30))
+    act(case.company, order_id, "request_extension", requested_due_date="2026-10-23", reason="x")
+    assert_in_step(order_id, owner=case.supervisor)
+    move_to(D(2026, 10, 9))
+    refused = act(case.supervisor, order_id, "decide_extension", granted=False, reason="不成立")
+    assert refused.status_code == 200, refused.content
+    assert_in_step(order_id)
+    assert steps(case.company) == [("answer", "rectification-orders", str(order_id))]
+
+    reported = act(case.company, order_id, "report_completion", summary="已安排培训")
+    assert reported.status_code == 200, reported.content
+    assert_in_step(order_id, owner=case.officers[0])
+    # The worker is still untrained: the officers find the order not rectified.
+    assert case.reinspect(order_id, rectified=False).status_code == 200
+    assert_in_step(order_id, owner=case.supervisor)
+    assert OrderProcess.objects.get(order_id=order_id).status == PROCESS.NEW
+
+
 def test_withdrawn_cancels_the_process_and_its_task(case):
     order_id = case.issue()
     case.serve(order_id)
