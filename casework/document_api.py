@@ -13,6 +13,7 @@ on it in anyone's place. ``…/signed-file/`` is the latest signed PDF.
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_field
+from PIL import Image
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -62,6 +63,11 @@ class SignatureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Far more than a phone's or a tablet's canvas (4000 × 4000): a larger "drawing" is
+# refused before it is decoded, so that no upload makes the server decode a giant.
+MAX_SIGNATURE_PIXELS = 16_000_000
+
+
 class SignatureInput(serializers.Serializer):
     image = serializers.FileField(
         label=_("Signature image"), help_text=_("The signature drawn on screen, PNG or JPEG.")
@@ -78,6 +84,23 @@ class SignatureInput(serializers.Serializer):
     device = serializers.CharField(
         label=_("Device"), required=False, allow_blank=True, max_length=200
     )
+
+    def validate_image(self, image):
+        """Refuse, from its header alone, a picture far larger than any screen's drawing."""
+        try:
+            image.seek(0)
+            with Image.open(image) as picture:
+                pixels = picture.width * picture.height
+        except Exception:  # not an image: document_sign names the field and why
+            return image
+        finally:
+            image.seek(0)
+        if pixels > MAX_SIGNATURE_PIXELS:
+            raise serializers.ValidationError(
+                _("The signature image is too large: at most %(n)d pixels.")
+                % {"n": MAX_SIGNATURE_PIXELS}
+            )
+        return image
 
 
 class DocumentSerializer(serializers.ModelSerializer):

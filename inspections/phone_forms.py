@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from casework.document_api import MAX_SIGNATURE_PIXELS
 from casework.visibility import jurisdiction_q
 from inspections.models import Evidence, Inspection, WorkerCheck
 from registry.models import SpecialOpsCategory
@@ -150,7 +151,6 @@ class RecordForm(forms.Form):
 
 # What the <canvas> sends (signature.js): the drawing as a data URL.
 DATA_URL = re.compile(r"data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)")
-MAX_PIXELS = 16_000_000  # far more than a phone's canvas; a bigger "drawing" is refused unread
 SIGNATURE_UNREADABLE = _("The signature image cannot be read.")
 SIGNATURE_EMPTY = _("Draw the signature in the box first.")
 
@@ -159,7 +159,7 @@ def _inked(data: bytes) -> bool | None:
     """Whether the drawing has a stroke; None if it cannot be decoded (the service says so)."""
     try:
         with Image.open(io.BytesIO(data)) as picture:
-            if picture.width * picture.height > MAX_PIXELS:
+            if picture.width * picture.height > MAX_SIGNATURE_PIXELS:
                 return None
             picture.load()
             rgba = picture.convert("RGBA")

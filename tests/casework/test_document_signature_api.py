@@ -219,3 +219,14 @@ def test_anonymous_callers_are_refused(record):
 
     assert response.status_code == 401
     assert not DocumentSignature.objects.exists()
+
+
+def test_a_giant_picture_is_refused_from_its_header_naming_the_image(record, officers):
+    out = io.BytesIO()
+    Image.new("1", (5000, 4000), 1).save(out, format="PNG")  # 20 million pixels, a few KB
+
+    response = sign(client_for(officers[0]), record, image=upload(out.getvalue()))
+
+    assert response.status_code == 400, response.content
+    assert "image" in response.json()
+    assert not DocumentSignature.objects.exists()
