@@ -136,6 +136,7 @@ LOAD_INSPECTIONS = insert_select(
         " ELSE '' END",
         "signature_refused": "false",
         "refusal_reason": "''",
+        "refusal_witness": "''",
         "closed_at": "CASE WHEN p.state = 'closed' THEN"
         " (p.planned_on + 10 + time '16:00') AT TIME ZONE %(tz)s END",
         "cancelled_at": "CASE WHEN p.state = 'cancelled' THEN"

@@ -3,11 +3,14 @@ the calendar and the legal clocks."""
 
 import datetime
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from casework.deadline_kinds import deadline_kind_label
 from casework.identifiers import validate_uscc
 from casework.visibility import VisibleQuerySet
 
@@ -819,8 +822,6 @@ class ClockEscalation(Process):
     @property
     def case_title(self) -> str:
         """The case the clock belongs to, by its name (``str`` of the subject)."""
-        from django.apps import apps
-
         try:
             model = apps.get_model(self.deadline.subject_type)
         except (LookupError, ValueError):
@@ -830,10 +831,6 @@ class ClockEscalation(Process):
 
     @property
     def summary(self) -> str:
-        from django.utils.formats import date_format
-
-        from casework.labels import deadline_kind_label
-
         said = {
             "kind": deadline_kind_label(self.deadline.kind),
             "due": date_format(self.deadline.due_date),

@@ -619,7 +619,7 @@ class RectificationOrder(FSMModelMixin, models.Model):
         target=State.CLOSED,
         permission=_is_officer_or_supervisor,
         custom={
-            "label": _("Close"),
+            "label": _("Close the order"),
             "confirm": _("Close the order? Nothing can be added to it afterwards."),
         },
     )

@@ -30,6 +30,13 @@ def _people(cache: dict, usernames: list[str]) -> list[str]:
     return [known.get(u, _("an officer")) for u in usernames]
 
 
+def _companions(cache: dict, usernames: list[str], actor) -> str:
+    """The people named with the actor, the actor left out (else the sentence names them twice)."""
+    names = _people(cache, usernames)
+    others = [name for name in names if name != str(actor)]
+    return "、".join(others or names)
+
+
 def _check(cache: dict, pk) -> WorkerCheck | None:
     checks = cache.setdefault("checks", {})
     if pk not in checks:
@@ -233,7 +240,7 @@ def _due_date_passed(event, actor, cache):
 
 def _reinspected(event, actor, cache):
     payload = event.payload
-    officers = "、".join(_people(cache, payload.get("officers", [])))
+    officers = _companions(cache, payload.get("officers", []), actor)
     if payload.get("rectified"):
         text = _("%(actor)s re-inspected with %(officers)s: rectified")
     else:

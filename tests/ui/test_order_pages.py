@@ -3,9 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from casework.sweeps import tick_run
 from inspections.models import RectificationOrder
 from tests.factories import client_for, make_enterprise, make_user
-from tests.inspections.test_rectification_api import DUE, PNG, Case
+from tests.inspections.test_rectification_api import DUE, PNG, Case, D, move_to
 
 
 @pytest.fixture
@@ -136,3 +137,19 @@ def test_the_inspection_page_lists_its_record_and_the_order_page_says_who_acts_n
     case.serve(order_id)
     order_page = client.get(f"/inspections/orders/{order_id}/").content.decode()
     assert '<dd id="next-step">等待企业答复或整改期限届满 · 南宁示范化工有限公司' in order_page
+
+
+def test_the_reinspection_sentence_names_the_actor_once(case, login):
+    order_id = case.issue()
+    case.serve(order_id)
+    for officer, name in zip(case.officers, ["张伟", "刘洋"], strict=True):
+        officer.first_name, officer.last_name = name, ""
+        officer.save()
+    move_to(D(2026, 10, 12))
+    case.train()
+    assert case.reinspect(order_id, rectified=True).status_code == 409  # not reported, not due
+    tick_run()
+    assert case.reinspect(order_id, rectified=True).status_code == 200
+    page = login(case.supervisor).get(f"/inspections/orders/{order_id}/").content.decode()
+    assert "刘洋 会同 张伟 复查：已整改" in page
+    assert "刘洋 会同 张伟、刘洋" not in page
