@@ -64,16 +64,52 @@ def _messages(errors) -> list[str]:
     return [str(errors)]
 
 
-class TransitionForm(forms.Form):
-    """The payload form of one transition, built from its field descriptions."""
+class OfficersField(forms.ModelMultipleChoiceField):
+    """Officers by name and credential number, never by username."""
 
-    def __init__(self, descriptions: list[dict[str, Any]], *args, **kwargs):
+    def label_from_instance(self, officer):
+        name = officer.get_full_name() or _("Officer")
+        return f"{name}（{officer.credential_no}）" if officer.credential_no else name
+
+
+def officers_of(user):
+    """The active officers of ``user``'s jurisdiction, by name."""
+    return (
+        get_user_model()
+        .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
+        .filter(role="officer", is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class TransitionForm(forms.Form):
+    """The payload form of one transition, built from its field descriptions.
+
+    With the ``user`` who fills it, a payload's ``officers`` (usernames, in the
+    API) is a choice of the officers of the user's jurisdiction by name and
+    credential number: a page never asks for, nor shows, a username.
+    """
+
+    def __init__(self, descriptions: list[dict[str, Any]], *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         for description in descriptions:
-            self.fields[description["name"]] = form_field(description)
+            name = description["name"]
+            if name == "officers" and user is not None:
+                self.fields[name] = OfficersField(
+                    label=description["label"],
+                    help_text=_("At least two officers, with valid credentials that day."),
+                    required=description["required"],
+                    queryset=officers_of(user),
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            else:
+                self.fields[name] = form_field(description)
 
     def payload(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+        payload = dict(self.cleaned_data)
+        if isinstance(self.fields.get("officers"), OfficersField) and "officers" in payload:
+            payload["officers"] = [officer.username for officer in payload["officers"] or ()]
+        return payload
 
     def add_payload_errors(self, errors: dict) -> None:
         """Show the payload's validation errors next to their fields."""
@@ -81,14 +117,6 @@ class TransitionForm(forms.Form):
             field = name if name in self.fields else None
             # Viewflow's renderer shows one error per field, so join them.
             self.add_error(field, " ".join(_messages(value)))
-
-
-class OfficersField(forms.ModelMultipleChoiceField):
-    """Officers by name and credential number, never by username."""
-
-    def label_from_instance(self, officer):
-        name = officer.get_full_name() or _("Officer")
-        return f"{name}（{officer.credential_no}）" if officer.credential_no else name
 
 
 class InspectionPlanForm(forms.Form):
@@ -105,12 +133,7 @@ class InspectionPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
-        self.fields["officers"].queryset = (
-            get_user_model()
-            .objects.filter(jurisdiction_q(user, "jurisdiction__path"))
-            .filter(role="officer", is_active=True)
-            .order_by("last_name", "first_name", "username")
-        )
+        self.fields["officers"].queryset = officers_of(user)
 
     def clean(self):
         # The rules of the API's planning (two officers, jurisdiction over the enterprise).

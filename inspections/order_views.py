@@ -51,10 +51,10 @@ def order_list(request):
     )
 
 
-def _form(available: dict, data=None) -> TransitionForm:
+def _form(available: dict, user) -> TransitionForm:
     hidden = PAGE_HIDDEN_FIELDS.get(available["name"], ())
     fields = [f for f in available["fields"] if f["name"] not in hidden]
-    return TransitionForm(fields, data=data, prefix=available["name"])
+    return TransitionForm(fields, prefix=available["name"], user=user)
 
 
 def order_detail(request, pk: int):
@@ -77,7 +77,7 @@ def order_detail(request, pk: int):
     actions = []
     for available in transitions_available(instance=order, user=request.user):
         name = available["name"]
-        form = posted_form if name == posted_name else _form(available)
+        form = posted_form if name == posted_name else _form(available, request.user)
         actions.append(_action(RectificationOrder, name, available["label"], form))
     if posted_form is not None and posted_name not in {a["name"] for a in actions}:
         label = transition_label(RectificationOrder, posted_name)

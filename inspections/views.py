@@ -43,7 +43,7 @@ def _state_label(value: str) -> str:
 
 def _initial(inspection: Inspection) -> dict:
     """Prefill what the page already knows: the planned officers."""
-    return {"officers": [officer.username for officer in inspection.officers.all()]}
+    return {"officers": [officer.pk for officer in inspection.officers.all()]}
 
 
 def _version(request) -> int | None:
@@ -150,7 +150,9 @@ def _posted_form(model, request) -> tuple[str, TransitionForm, str]:
     if entry is None:
         raise Http404
     prefix = f"{name}-{request.POST.get('finding', '')}" if model is Finding else name
-    form = TransitionForm(field_descriptions(entry.payload), data=request.POST, prefix=prefix)
+    form = TransitionForm(
+        field_descriptions(entry.payload), data=request.POST, prefix=prefix, user=request.user
+    )
     return name, form, prefix
 
 
@@ -175,7 +177,7 @@ def _findings(inspection: Inspection, user, posted: tuple | None) -> list[dict]:
             if posted and posted[0] == finding.pk and posted[1] == available["name"]:
                 form = posted[2]
             else:
-                form = TransitionForm(available["fields"], prefix=prefix)
+                form = TransitionForm(available["fields"], prefix=prefix, user=user)
             actions.append(_action(Finding, available["name"], available["label"], form))
         rows.append(
             {
@@ -225,7 +227,9 @@ def inspection_detail(request, pk: int):
         if name == posted_name:
             form = posted_form
         else:
-            form = TransitionForm(available["fields"], prefix=name, initial=_initial(inspection))
+            form = TransitionForm(
+                available["fields"], prefix=name, initial=_initial(inspection), user=request.user
+            )
         actions.append(_action(Inspection, name, available["label"], form))
     if posted_form is not None and posted_name not in {a["name"] for a in actions}:
         actions.append(

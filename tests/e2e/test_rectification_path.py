@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from PIL import Image
 
@@ -344,11 +345,19 @@ def test_the_rectification_path_from_the_site_to_the_verified_order(
     browser.get(f"{base}/inspections/orders/{order.pk}/")
     find(browser, "#transition-record_reinspection")
     click(browser, find(browser, "label[for=id_record_reinspection-rectified_control]"))
-    type_into(
-        browser,
-        "#transition-record_reinspection input[name='record_reinspection-officers']",
-        "officer1 officer2",
-    )
+    # The officers are chosen by name, never typed as usernames.
+    form_text = find(browser, "#transition-record_reinspection").text
+    assert "张伟" in form_text and "刘洋" in form_text and "officer1" not in form_text
+    for username in ("officer1", "officer2"):
+        pk = get_user_model().objects.get(username=username).pk
+        click(
+            browser,
+            find(
+                browser,
+                f"#transition-record_reinspection input[name='record_reinspection-officers']"
+                f"[value='{pk}']",
+            ),
+        )
     snapshot(browser, "4a-desk-reinspection-form")
     submit(
         browser,

@@ -107,7 +107,7 @@ def test_start_through_the_page_form_changes_state_and_writes_one_event(
         {
             "transition": "start",
             "version": inspection.version,
-            "start-officers": " ".join(o.username for o in officers),
+            "start-officers": [o.pk for o in officers],
         },
     )
 
@@ -140,14 +140,18 @@ def test_start_with_one_officer_shows_the_field_error_and_changes_nothing(
         {
             "transition": "start",
             "version": inspection.version,
-            "start-officers": officers[0].username,
+            "start-officers": [officers[0].pk],
         },
     )
 
     assert response.status_code == 200
     content = response.content.decode()
     assert 'name="start-officers"' in content
-    assert 'error="At least 2 different officers are required."' in content
+    form = content[content.index('id="transition-start"') :]
+    form = form[: form.index("</form>")]
+    assert f'value="{officers[0].pk}"' in form
+    assert officers[0].username not in form  # officers are chosen by name, never username
+    assert "At least 2 different officers are required." in content
     inspection.refresh_from_db()
     assert inspection.state == "planned"
     assert inspection.version == 0
@@ -161,7 +165,7 @@ def test_stale_version_is_a_conflict_message_with_the_current_state(login, enter
     data = {
         "transition": "start",
         "version": 0,
-        "start-officers": " ".join(o.username for o in officers),
+        "start-officers": [o.pk for o in officers],
     }
     client.post(f"/inspections/{inspection.pk}/", data)
 
