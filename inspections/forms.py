@@ -64,12 +64,17 @@ def _messages(errors) -> list[str]:
     return [str(errors)]
 
 
+def officer_label(officer) -> str:
+    """An officer as pages show one: name and credential number, never the username."""
+    name = officer.get_full_name() or _("Officer")
+    return f"{name}（{officer.credential_no}）" if officer.credential_no else str(name)
+
+
 class OfficersField(forms.ModelMultipleChoiceField):
     """Officers by name and credential number, never by username."""
 
     def label_from_instance(self, officer):
-        name = officer.get_full_name() or _("Officer")
-        return f"{name}（{officer.credential_no}）" if officer.credential_no else name
+        return officer_label(officer)
 
 
 def officers_of(user):

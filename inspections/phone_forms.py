@@ -20,6 +20,7 @@ from PIL import Image, ImageOps
 
 from casework.document_api import MAX_SIGNATURE_PIXELS
 from casework.visibility import jurisdiction_q
+from inspections.forms import officer_label
 from inspections.models import Evidence, Inspection, WorkerCheck
 from registry.models import SpecialOpsCategory
 
@@ -46,7 +47,7 @@ def _label(model, field_name: str):
 class StartForm(forms.Form):
     officers = forms.MultipleChoiceField(
         label=_("Officers"),
-        help_text=_("Usernames of at least two officers with credentials valid today."),
+        help_text=_("At least two officers, with valid credentials that day."),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -61,7 +62,8 @@ class StartForm(forms.Form):
         )
         officers = {o.pk: o for o in [*planned, *candidates]}
         self.fields["officers"].choices = [
-            (o.username, str(o)) for o in sorted(officers.values(), key=lambda o: o.username)
+            (o.username, officer_label(o))
+            for o in sorted(officers.values(), key=lambda o: (o.last_name, o.first_name, o.pk))
         ]
 
 
