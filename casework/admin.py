@@ -20,6 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 from knox.models import AuthToken
+from viewflow.workflow import admin as viewflow_admin  # noqa: F401  (registers Process, Task)
+from viewflow.workflow.models import Process, Task
 
 from casework import events, labels
 from casework.deadlines import deadline_retry
@@ -487,6 +489,12 @@ for unused in (AuthToken, AccessLog, AccessFailureLog):
         admin.site.unregister(unused)
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
+
+# Viewflow's processes and tasks follow the legal state (docs/decisions/0026): editing
+# them by hand would move the routing away from it, so the admin does not offer them.
+for routing in (Process, Task):
+    if admin.site.is_registered(routing):
+        admin.site.unregister(routing)
 
 
 @admin.register(AccessAttempt)
