@@ -163,7 +163,7 @@ def _unmet_condition(instance: models.Model, transition: Transition) -> str | No
 
 
 def field_descriptions(payload: type[Payload]) -> list[dict[str, Any]]:
-    """Describe a payload's fields for clients: name, type, required, label, choices."""
+    """Describe a payload's fields for clients: name, type, required, label, choices, max_length."""
     described = []
     for name, field in payload().fields.items():
         if field.read_only:
@@ -175,6 +175,8 @@ def field_descriptions(payload: type[Payload]) -> list[dict[str, Any]]:
             "label": str(field.label or name),
             "help_text": str(field.help_text or ""),
         }
+        if getattr(field, "max_length", None):
+            entry["max_length"] = field.max_length
         if isinstance(field, serializers.ListField | serializers.ManyRelatedField):
             entry["type"] = "list"
         choices = getattr(field, "choices", None)

@@ -32,6 +32,9 @@ class ListField(forms.CharField):
         return value
 
 
+LONG_TEXT = 500  # a text field this long is written in a box of several lines
+
+
 def form_field(description: dict[str, Any]) -> forms.Field:
     """Build a form field from a payload field description (``field_descriptions``)."""
     options = {
@@ -53,6 +56,8 @@ def form_field(description: dict[str, Any]) -> forms.Field:
         return forms.IntegerField(**options)
     if kind == "decimal":
         return forms.DecimalField(**options)
+    if (description.get("max_length") or 0) >= LONG_TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **options)
     return forms.CharField(**options)
 
 

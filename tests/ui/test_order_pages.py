@@ -79,9 +79,13 @@ def test_the_enterprise_sends_files_and_reports_completion_in_the_portal(case, l
     assert client.get(f"/portal/orders/{order_id}/").status_code == 404
     case.serve(order_id)
     page = client.get(f"/portal/orders/{order_id}/").content.decode()
-    assert f"{DUE:%Y-%m-%d} 前" in page and "个工作日" in page
+    assert f"<strong>{DUE:%Y-%m-%d} 前</strong>" in page and "个工作日" in page
     assert "李强" in page
     assert "责令限期整改指令书" in page  # served: the enterprise may download it
+    assert (
+        'rows="4" required="required" aria-describedby="id_report_completion-summary_helptext"'
+        in page
+    )
 
     sent = client.post(
         f"/portal/orders/{order_id}/",
@@ -107,6 +111,12 @@ def test_the_enterprise_sends_files_and_reports_completion_in_the_portal(case, l
     assert "报告整改完成" in page
     for officer in case.officers:
         assert officer.username not in page
+    move_to(D(2026, 10, 8))
+    case.train()
+    assert case.reinspect(order_id).status_code == 200
+    page = client.get(f"/portal/orders/{order_id}/").content.decode()
+    assert "经复查已整改" in page
+    assert f"<strong>{DUE:%Y-%m-%d} 前</strong>" not in page  # no "by" date over a finished order
 
 
 def test_another_enterprise_and_staff_get_404_on_the_portal_order(case, login):
