@@ -23,8 +23,10 @@ from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.identifiers import mask_id_number
 from casework.transitions import state_label, transition_label, transition_perform
 from inspections.documents import RECORD
-from inspections.models import Inspection, WorkerCheck
+from inspections.models import Finding, Inspection, WorkerCheck
+from inspections.orders import due_date_proposed
 from inspections.phone_forms import (
+    DisposeForm,
     PhotoForm,
     RecordForm,
     SignatureForm,
@@ -215,6 +217,10 @@ def check_create(request, pk: int):
 def check_result(request, pk: int, check_pk: int):
     inspection = _inspection(request, pk)
     check = get_object_or_404(inspection.worker_checks.select_related("finding"), pk=check_pk)
+    return _check_page(request, inspection, check)
+
+
+def _check_page(request, inspection: Inspection, check: WorkerCheck, dispose_form=None):
     photo_form = None
     if inspection.state in (Inspection.State.IN_PROGRESS, Inspection.State.RECORDED):
         initial = {"finding": check.finding_id} if check.finding_id else {}
@@ -229,8 +235,54 @@ def check_result(request, pk: int, check_pk: int):
             "worker_reasons": [r for r in check.reasons if r.get("level") != "enterprise"],
             "enterprise_reasons": [r for r in check.reasons if r.get("level") == "enterprise"],
             "photo_form": photo_form,
+            "dispose_form": dispose_form or _dispose_form(inspection, check),
+            "order": check.finding.rectification_order if check.finding else None,
         },
     )
+
+
+def _dispose_form(inspection: Inspection, check: WorkerCheck, data=None):
+    """The form disposing of the check's open finding, or None (no finding, or not open)."""
+    finding = check.finding
+    if finding is None or finding.state != Finding.State.OPEN:
+        return None
+    proposed = due_date_proposed(enterprise=inspection.enterprise, served_on=clock.today())
+    return DisposeForm(data, proposed=proposed, prefix="dispose")
+
+
+@staff_only
+def dispose(request, pk: int, check_pk: int):
+    """Dispose of the check's finding on site (an order to rectify is issued with it)."""
+    inspection = _inspection(request, pk)
+    check = get_object_or_404(inspection.worker_checks.select_related("finding"), pk=check_pk)
+    form = _dispose_form(inspection, check, request.POST if request.method == "POST" else None)
+    if request.method != "POST" or form is None:
+        return redirect("phone:check", pk=pk, check_pk=check_pk)
+    if form.is_valid():
+        try:
+            finding = transition_perform(
+                queryset=Finding.objects.visible_to(request.user),
+                pk=check.finding_id,
+                name="dispose",
+                actor=request.user,
+                data=form.payload(),
+                version=_version(request),
+            )
+        except NotVisible as exc:
+            raise Http404 from exc
+        except (Conflict, Forbidden) as exc:
+            _refusal(request, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc.errors)
+            return _check_page(request, inspection, check, dispose_form=form)
+        else:
+            messages.success(
+                request,
+                _("Disposed of: %(disposition)s.")
+                % {"disposition": finding.get_disposition_display()},
+            )
+        return redirect("phone:check", pk=pk, check_pk=check_pk)
+    return _check_page(request, inspection, check, dispose_form=form)
 
 
 @staff_only
@@ -312,6 +364,7 @@ urlpatterns = [
     path("inspections/<int:pk>/start/", transition, {"name": "start"}, name="start"),
     path("inspections/<int:pk>/checks/", check_create, name="check-create"),
     path("inspections/<int:pk>/checks/<int:check_pk>/", check_result, name="check"),
+    path("inspections/<int:pk>/checks/<int:check_pk>/dispose/", dispose, name="dispose"),
     path("inspections/<int:pk>/photos/", photo_upload, name="photo"),
     path("inspections/<int:pk>/record/", transition, {"name": "record"}, name="record"),
     path("inspections/<int:pk>/sign/", sign_page, name="sign"),

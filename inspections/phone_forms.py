@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 from casework.document_api import MAX_SIGNATURE_PIXELS
 from casework.visibility import jurisdiction_q
 from inspections.forms import officer_label
-from inspections.models import Evidence, Inspection, WorkerCheck
+from inspections.models import Evidence, Finding, Inspection, WorkerCheck
 from registry.models import SpecialOpsCategory
 
 
@@ -149,6 +149,44 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     witness = forms.CharField(label=_("Witness of the refusal"), required=False, max_length=100)
+
+
+class DisposeForm(forms.Form):
+    """How a finding is disposed of on site; a rectification order needs its due date."""
+
+    disposition = forms.ChoiceField(
+        label=_("Disposition"), choices=Finding.Disposition.choices, widget=forms.RadioSelect
+    )
+    due_date = forms.DateField(
+        label=_("Rectification due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Proposed from the bureau's rule table; after today, within the longest period."
+        ),
+    )
+    transfer_to = forms.CharField(
+        label=_("Transferred to"),
+        required=False,
+        max_length=200,
+        help_text=_("Only for a transfer: the authority the matter goes to."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, proposed=None, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"disposition": Finding.Disposition.ORDER_AND_PENALTY, "due_date": proposed},
+        )
+        super().__init__(*args, **kwargs)
+
+    def payload(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in ("disposition", "transfer_to", "note")}
+        if self.cleaned_data.get("due_date"):
+            data["due_date"] = self.cleaned_data["due_date"].isoformat()
+        return data
 
 
 # What the <canvas> sends (signature.js): the drawing as a data URL.

@@ -1,5 +1,6 @@
 """The officer's phone pages (/m/): visibility, start, worker check, photo, record, Chinese."""
 
+import datetime
 import hashlib
 import io
 import re
@@ -10,8 +11,10 @@ from django.conf import settings
 from django.test import Client
 from PIL import Image
 
+from casework import clock
 from casework.identifiers import mask_id_number
-from inspections.models import Evidence, Inspection, WorkerCheck
+from casework.models import AuditEvent
+from inspections.models import Evidence, Inspection, RectificationOrder, WorkerCheck
 from tests.factories import (
     make_inspection,
     make_started_inspection,
@@ -21,6 +24,7 @@ from tests.factories import (
 )
 
 JOB = "化工操作工"
+DUE_DATE_NEEDED = "下达整改指令须确定整改期限。"
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "inspections" / "phone"
 
 
@@ -165,6 +169,49 @@ def test_the_check_records_the_verdict_and_shows_it_with_its_reasons(
         assert reason["message"] in content
         assert reason["legal_basis"] in content
     assert str(worker_check.finding) in content
+
+
+def test_the_finding_is_disposed_of_on_the_phone_and_the_order_issued(
+    login, started, officers, untrained
+):
+    client = login(officers[0])
+    check(client, started, id_number=untrained.id_number, job=JOB)
+    worker_check = WorkerCheck.objects.get()
+    url = f"/m/inspections/{started.pk}/checks/{worker_check.pk}/"
+    page = client.get(url).content.decode()
+    assert 'id="dispose"' in page and "data-confirm" in page
+    assert re.search(r'<input type="radio"[^>]*value="order_and_penalty"[^>]*checked', page)
+    before = AuditEvent.objects.count()
+
+    # No due date: refused beside the field, nothing written.
+    refused = client.post(
+        f"{url}dispose/",
+        {"version": "0", "dispose-disposition": "order_and_penalty", "dispose-due_date": ""},
+    )
+    assert refused.status_code == 200
+    assert (
+        "整改指令须确定整改期限" in refused.content.decode()
+        or "ph-error" in refused.content.decode()
+    )
+    assert AuditEvent.objects.count() == before
+    assert RectificationOrder.objects.count() == 0
+
+    due = clock.today() + datetime.timedelta(days=15)
+    done = client.post(
+        f"{url}dispose/",
+        {
+            "version": "0",
+            "dispose-disposition": "order_and_penalty",
+            "dispose-due_date": due.isoformat(),
+        },
+    )
+    assert done.status_code == 302 and done["Location"] == url
+    worker_check.finding.refresh_from_db()
+    order = worker_check.finding.rectification_order
+    assert order is not None and order.due_date == due
+    page = client.get(url).content.decode()
+    assert 'id="dispose"' not in page
+    assert f'href="/inspections/orders/{order.pk}/"' in page and "已下达" in page
 
 
 def test_a_qualified_worker_gets_the_green_verdict(login, started, officers, enterprise):
