@@ -1,8 +1,9 @@
 """The whole rectification path in a real browser, each actor at the width they work at.
 
 1. On the phone (390 px) an officer starts the inspection of the chemical plant,
-   checks a worker who was never trained (red verdict), disposes the finding as a
-   rectification order and penalty case with a due date, and records the
+   checks a worker who was never trained (red verdict), disposes the finding on
+   the verdict page as a rectification order and penalty case with a due date
+   (the order is issued with it), and records the
    inspection with the representative's name, who then signs the record with a
    finger on the phone.
 2. At a desk (1366 px) the officer serves the order.
@@ -245,22 +246,18 @@ def test_the_rectification_path_from_the_site_to_the_verified_order(
     assert [r["code"] for r in check.reasons if r["level"] == "worker"] == ["UNTRAINED"]
     assert check.reasons[0]["message"] in reasons and check.reasons[0]["legal_basis"] in reasons
 
-    # The phone pages have no disposition form: the officer opens the inspection's
-    # page on the full site, still on the phone, and disposes the finding there.
-    browser.get(f"{base}/inspections/{inspection.pk}/")
-    form = f"#finding-{finding.pk}-dispose"
-    find(browser, form)
-    pick(browser, f"#id_dispose-{finding.pk}-disposition", "责令限期整改并立案处罚")
-    type_into(browser, f"#id_dispose-{finding.pk}-due_date input", due.isoformat())
+    # Disposed of on the verdict page: an order to rectify, by the proposed or a chosen date.
+    find(browser, "#dispose")
+    ordered = find(browser, 'input[name="dispose-disposition"][value="order_and_penalty"]')
+    assert ordered.is_selected()  # proposed
+    due_field = find(browser, 'input[name="dispose-due_date"]')
+    assert due_field.get_attribute("value")  # a due date is proposed from the rule table
+    browser.execute_script("arguments[0].value = arguments[1]", due_field, due.isoformat())
     snapshot(browser, "1b-phone-dispose-form")
-    submit(
-        browser,
-        f"{form} button[type=submit]",
-        "#findings",
-        confirm="处置方式不能更改",
-    )
-    finding_text = find(browser, f"#finding-{finding.pk}").text
-    assert "责令限期整改并立案处罚" in finding_text and due.isoformat() in finding_text
+    submit(browser, "#dispose-button", "#order-link", confirm="处置方式不能更改")
+    disposed = find(browser, "#finding").text
+    assert "责令限期整改并立案处罚" in disposed and due.isoformat() in disposed
+    assert "已下达" in find(browser, "#order-link").text
     assert_fits(browser, PHONE_WIDTH)
     snapshot(browser, "1c-phone-disposed")
     assert_in_chinese(browser)
@@ -320,7 +317,7 @@ def test_the_rectification_path_from_the_site_to_the_verified_order(
     type_into(browser, 'input[name="description"]', "培训签到表")
     submit(browser, "#upload button[type=submit]", "#files")
     assert upload.name in find(browser, "#files").text
-    type_into(browser, 'input[name="report_completion-summary"]', SUMMARY)
+    type_into(browser, 'textarea[name="report_completion-summary"]', SUMMARY)
     snapshot(browser, "3b-portal-file-sent")
     submit(
         browser,
