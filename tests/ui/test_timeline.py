@@ -45,7 +45,7 @@ def test_a_worker_check_and_its_finding_read_as_sentences_in_chinese(login, ente
     said = f"张伟 对 李强（{masked}，{JOB}）进行资格核查：不合格——未经岗位安全培训"
     for page in (staff, own):
         assert said in page
-        assert f"张伟 记录第 {finding.pk} 号检查发现：李强（{JOB}）：未经岗位安全培训" in page
+        assert f"张伟 记录第 {finding.pk} 号检查发现——李强（{JOB}）：未经岗位安全培训" in page
         assert f"张伟 处置第 {finding.pk} 号检查发现" in page and "责令限期整改" in page
         assert "UNTRAINED" not in page.split("<details")[0]
     # Numbered 1, 2, 3… within the case, whatever the global sequence.
