@@ -200,7 +200,6 @@ class EscalationFlow(CaseworkFlow):
     def raised(self, activation, deadline: Deadline, level: str):
         activation.process.deadline = deadline
         activation.process.level = level
-        activation.process.artifact = deadline
         return activation.process
 
     def supervisor(self, activation):
