@@ -1,11 +1,13 @@
 """The workbench: each staff member's home, with what needs them, in a fixed number of queries."""
 
 import datetime
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casework import clock
+from inspections.models import Finding
 from inspections.services import worker_check_record
 from tests.factories import (
     make_enterprise,
@@ -110,3 +112,39 @@ def test_a_missed_and_an_at_risk_deadline_are_red_and_amber(login, db):
     )
     assert f'cw-todo--soon">Due {at_risk.due_date:%Y-%m-%d}, within a working day' in page
     assert page.count('class="cw-todo cw-todo--') == 2
+
+
+def cells(page: str, first: str) -> list[str]:
+    """The cells of the table row that starts with ``first``."""
+    row = re.search(rf"<tr><td>{first}</td>(.*?)</tr>", page)
+    assert row, first
+    return re.findall(r"<td>(.*?)</td>", row.group(1))
+
+
+def test_open_findings_are_counted_once_per_district_and_for_each_officer(login, db):
+    district = make_enterprise(jurisdiction="450103")
+    county = make_enterprise(jurisdiction="450123")
+    zhang = make_user(role="officer", jurisdiction="450103", full_name="张伟")
+    liu = make_user(role="officer", jurisdiction="450103", full_name="刘洋")
+    yang = make_user(role="officer", jurisdiction="450123", full_name="杨帆")
+    zhou = make_user(role="officer", jurisdiction="450123", full_name="周静")
+    here = make_started_inspection(enterprise=district, officers=[zhang, liu])
+    there = make_started_inspection(enterprise=county, officers=[yang, zhou])
+    for inspection, officer, workers in ((here, zhang, 2), (there, yang, 1)):
+        for _i in range(workers):
+            worker = make_worker(enterprise=inspection.enterprise, job="化工操作工")
+            worker_check_record(
+                inspection=inspection, actor=officer, id_number=worker.id_number, job=worker.job
+            )
+    city = make_user(role="supervisor", jurisdiction="450100")
+
+    page, _queries = workbench_of(login, city)
+
+    open_here = Finding.objects.filter(inspection=here, state="open").count()
+    open_there = Finding.objects.filter(inspection=there, state="open").count()
+    assert open_here > open_there > 0
+    assert cells(page, "青秀区")[2] == str(open_here)
+    assert cells(page, "隆安县")[2] == str(open_there)
+    for name, count in (("张伟", open_here), ("刘洋", open_here), ("杨帆", open_there)):
+        assert cells(page, name)[-1] == str(count), name
+    assert f"{open_here + open_there} 项未办结的检查发现" in page
