@@ -25,7 +25,7 @@ def test_cancelling_an_inspection_asks_first(demo, live_server, browser):
     browser.get(f"{live_server.url}/inspections/{inspection.pk}/")
 
     def cancel():
-        find(browser, "#transition-cancel input[name='cancel-reason']").send_keys("企业停产")
+        find(browser, "#transition-cancel textarea[name='cancel-reason']").send_keys("企业停产")
         button = find(browser, "#transition-cancel button[type=submit]")
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
         button.click()
