@@ -21,9 +21,10 @@ from casework import clock
 from casework.documents import document_final_sha256, document_sign, documents_for
 from casework.exceptions import Conflict, Forbidden, Invalid, NotVisible
 from casework.identifiers import mask_id_number
+from casework.service import SERVICE_RECEIPT
 from casework.transitions import state_label, transition_label, transition_perform
 from inspections.documents import RECORD
-from inspections.models import Finding, Inspection, WorkerCheck
+from inspections.models import Finding, Inspection, RectificationOrder, WorkerCheck
 from inspections.orders import due_date_proposed
 from inspections.phone_forms import (
     DisposeForm,
@@ -319,6 +320,44 @@ def sign_page(request, pk: int):
     if document is None:
         messages.error(request, _("The inspection is not recorded yet: record it, then sign."))
         return redirect("phone:inspection", pk=pk)
+    return _sign(
+        request,
+        document=document,
+        enterprise=inspection.enterprise,
+        suggested=inspection.signed_by,
+        here=reverse("phone:sign", kwargs={"pk": pk}),
+        back=reverse("phone:inspection", kwargs={"pk": pk}),
+        extra={"inspection": inspection},
+    )
+
+
+# The documents a party signs on the officer's phone: the inspection record and the
+# receipt of a document served in person.
+SIGNED_ON_THE_PHONE = {RECORD.code, SERVICE_RECEIPT.code}
+
+
+@staff_only
+def receipt_sign_page(request, pk: int):
+    """The receipt of an order served in person (送达回执), signed by who received it."""
+    order = get_object_or_404(RectificationOrder.objects.visible_to(request.user), pk=pk)
+    document = (
+        documents_for(subject=order).filter(kind=SERVICE_RECEIPT.code).order_by("-pk").first()
+    )
+    if document is None:
+        messages.error(request, _("The order is not served yet: serve it, then sign the receipt."))
+        return redirect("inspections:order", pk=pk)
+    return _sign(
+        request,
+        document=document,
+        enterprise=order.enterprise,
+        suggested=order.service_recipient,
+        here=reverse("phone:receipt-sign", kwargs={"pk": pk}),
+        back=order.get_absolute_url(),
+        extra={},
+    )
+
+
+def _sign(request, *, document, enterprise, suggested: str, here: str, back: str, extra: dict):
     signatures = list(document.signatures.order_by("signed_at", "pk"))
     if request.method == "POST":
         form = SignatureForm(request.POST)
@@ -329,31 +368,32 @@ def sign_page(request, pk: int):
                 )
             except (Conflict, Forbidden) as exc:
                 messages.error(request, str(exc.message))
-                return redirect("phone:sign", pk=pk)
+                return redirect(here)
             except Invalid as exc:
                 add_service_errors(form, exc.errors)
             else:
                 messages.success(
                     request,
-                    _("Signed by %(name)s: the signed record is on file.")
+                    _("Signed by %(name)s: the signed document is on file.")
                     % {"name": signature.signer},
                 )
-                return redirect("phone:sign", pk=pk)
+                return redirect(here)
     else:
         signed = {s.signer for s in signatures}
-        suggested = inspection.signed_by if inspection.signed_by not in signed else ""
-        form = SignatureForm(initial={"signer": suggested})
+        form = SignatureForm(initial={"signer": suggested if suggested not in signed else ""})
     latest = f"/api/v1/documents/{document.pk}/{'signed-file' if signatures else 'file'}/"
     return render(
         request,
         "inspections/phone/sign.html",
         {
-            "inspection": inspection,
+            **extra,
             "document": document,
+            "enterprise": enterprise,
             "signatures": signatures,
             "signs_sha256": document_final_sha256(document),
             "latest_file": latest,
             "form": form,
+            "back": back,
         },
     )
 
@@ -368,4 +408,5 @@ urlpatterns = [
     path("inspections/<int:pk>/photos/", photo_upload, name="photo"),
     path("inspections/<int:pk>/record/", transition, {"name": "record"}, name="record"),
     path("inspections/<int:pk>/sign/", sign_page, name="sign"),
+    path("orders/<int:pk>/receipt/sign/", receipt_sign_page, name="receipt-sign"),
 ]

@@ -170,3 +170,37 @@ def test_a_planned_inspection_of_the_officer_has_no_signing(login, enterprise, o
     planned = make_inspection(enterprise=enterprise, officers=officers)
 
     assert login(officers[0]).get(url(planned)).status_code == 302
+
+
+def test_the_receipt_of_an_order_served_in_person_is_signed_on_the_phone(db, login):
+    from tests.inspections.test_rectification_api import Case
+
+    case = Case()
+    order_id = case.issue()
+    client = login(case.officers[0])
+    # Not served: no receipt to sign yet.
+    assert client.get(f"/m/orders/{order_id}/receipt/sign/").status_code == 302
+    case.serve(order_id)
+    order_page = client.get(f"/inspections/orders/{order_id}/").content.decode()
+    assert f'href="/m/orders/{order_id}/receipt/sign/"' in order_page
+    page = client.get(f"/m/orders/{order_id}/receipt/sign/").content.decode()
+    assert 'id="signature-pad"' in page and "文书送达回执" in page
+    assert 'value="王经理"' in page  # who received it, as the service recorded
+    receipt = documents_for(subject=case.inspection.rectification_orders.get()).get(
+        kind="service_receipt"
+    )
+    response = client.post(
+        f"/m/orders/{order_id}/receipt/sign/",
+        {
+            "signer": "王经理",
+            "image": data_url(drawing()),
+            "signs_sha256": document_final_sha256(receipt),
+            "device": "Pixel 8",
+        },
+    )
+    assert response.status_code == 302
+    signature = DocumentSignature.objects.get(document=receipt)
+    assert (signature.signer, signature.recorded_by) == ("王经理", case.officers[0])
+    # Another enterprise's staff cannot open it: 404, as for any order outside the scope.
+    stranger = make_user(role="officer", jurisdiction="450123")
+    assert login(stranger).get(f"/m/orders/{order_id}/receipt/sign/").status_code == 404
