@@ -126,12 +126,14 @@ def _reference_data(request):
 
     if AuditHead.objects.filter(pk=1).exists():
         return  # nothing was flushed
-    for name, func in (
-        ("0002_audit_append_only", "create_head"),
-        ("0003_seed_jurisdictions", "seed"),
-        ("0004_seed_calendar_and_rules", "seed"),
+    for module, func in (
+        ("casework.migrations.0002_audit_append_only", "create_head"),
+        ("casework.migrations.0003_seed_jurisdictions", "seed"),
+        ("casework.migrations.0004_seed_calendar_and_rules", "seed"),
+        ("casework.migrations.0005_documents", "seed"),  # public_notice_wait
+        ("inspections.migrations.0003_rectification_order", "seed_proposal_rule"),
     ):
-        getattr(importlib.import_module(f"casework.migrations.{name}"), func)(apps, None)
+        getattr(importlib.import_module(module), func)(apps, None)
 
 
 def _is_transactional(request) -> bool:
