@@ -5,6 +5,7 @@ The staff site is assembled here from the applications the apps offer.
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from viewflow.contrib.auth import AuthViewset
@@ -67,6 +68,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Viewflow's pages load it by this name: their scripts' strings, in the user's language.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("portal/", include("portal.urls")),
     path("m/", include("inspections.phone")),  # the officer's phone pages
