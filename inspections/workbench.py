@@ -12,7 +12,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.shortcuts import render
 from viewflow.workflow.models import Task
 
@@ -22,7 +23,7 @@ from casework.flows import OPEN_TASK, inbox_for, task_subject
 from casework.models import Deadline, Jurisdiction
 from casework.visibility import jurisdiction_q
 from casework.workdays import ONE_DAY
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, Inspection, RectificationOrder
 from registry.models import Worker
 
 SHOWN = 10
@@ -86,13 +87,16 @@ def workbench(request):
             .select_related("enterprise")
             .order_by("-barred_since", "name")
         ),
+        # The bureau's own periods first (party_facing False sorts first), then by due date.
         "missed": _listed(
-            deadlines.filter(due_date__lt=today).select_related("enterprise").order_by("due_date")
+            deadlines.filter(due_date__lt=today)
+            .select_related("enterprise")
+            .order_by("party_facing", "due_date", "pk")
         ),
         "at_risk": _listed(
             deadlines.filter(due_date__gte=today, due_date__lte=due_by)
             .select_related("enterprise")
-            .order_by("due_date")
+            .order_by("party_facing", "due_date", "pk")
         ),
         "supervisor": user.has_role("supervisor", "admin"),
     }
@@ -209,9 +213,11 @@ def _tasks(user) -> Listed:
 
 
 def _workload(user, today: datetime.date, open_findings: dict[int, int]) -> list:
-    """Each officer of the jurisdiction: open tasks, inspections this month, in progress, findings.
+    """Each officer of the jurisdiction: overdue items, open tasks, inspections, open findings.
 
-    The most open tasks first, then the most open findings, then the most in
+    Overdue: planned inspections whose day has passed, and open orders the
+    officer issued with a period passed. The most overdue first, then the most
+    open tasks, then the most open findings, then the most in
     progress, then by name: the officers are read in name order and sorted
     stably by their counts, which are counted in two statements over the rows
     that count only (the officers' inspections of this month or in progress,
@@ -225,18 +231,39 @@ def _workload(user, today: datetime.date, open_findings: dict[int, int]) -> list
         .filter(role="officer", is_active=True)
     )
     assigned = Inspection.officers.through.objects.filter(user__in=officers.values("pk"))
+    late = Q(inspection__state=Inspection.State.PLANNED, inspection__planned_on__lt=today)
     inspections = {
-        pk: (this_month, in_progress)
-        for pk, this_month, in_progress in assigned.filter(
-            Q(inspection__planned_on__gte=month) | Q(inspection__state=Inspection.State.IN_PROGRESS)
+        pk: (this_month, in_progress, overdue)
+        for pk, this_month, in_progress, overdue in assigned.filter(
+            Q(inspection__planned_on__gte=month)
+            | Q(inspection__state=Inspection.State.IN_PROGRESS)
+            | late
         )
         .values_list("user_id")
         .annotate(
             this_month=_count(inspection__planned_on__gte=month),
             in_progress=_count(inspection__state=Inspection.State.IN_PROGRESS),
+            overdue=Count("pk", filter=late),
         )
         .order_by()
     }
+    # Orders an officer issued whose bureau's period has passed with the order still open.
+    missed = Deadline.objects.filter(
+        party_facing=False,
+        subject_type=RectificationOrder._meta.label_lower,
+        subject_id=Cast(OuterRef("pk"), CharField()),
+        status__in=[Deadline.Status.MISSED, Deadline.Status.OPEN],
+        due_date__lt=today,
+    )
+    orders = dict(
+        RectificationOrder.objects.filter(
+            issued_by__in=officers.values("pk"), state__in=RectificationOrder.OPEN_STATES
+        )
+        .filter(Exists(missed))
+        .values_list("issued_by")
+        .annotate(overdue=_count())
+        .order_by()
+    )
     tasks = dict(
         Task.objects.filter(owner__in=officers.values("pk"), status__in=OPEN_TASK)
         .values_list("owner")
@@ -245,10 +272,18 @@ def _workload(user, today: datetime.date, open_findings: dict[int, int]) -> list
     )
     rows = list(officers.order_by("last_name", "first_name"))
     for officer in rows:
-        officer.this_month, officer.in_progress = inspections.get(officer.pk, (0, 0))
+        officer.this_month, officer.in_progress, late_inspections = inspections.get(
+            officer.pk, (0, 0, 0)
+        )
+        officer.overdue = late_inspections + orders.get(officer.pk, 0)
         officer.open_findings = open_findings.get(officer.pk, 0)
         officer.open_tasks = tasks.get(officer.pk, 0)
     rows.sort(
-        key=lambda officer: (-officer.open_tasks, -officer.open_findings, -officer.in_progress)
+        key=lambda officer: (
+            -officer.overdue,
+            -officer.open_tasks,
+            -officer.open_findings,
+            -officer.in_progress,
+        )
     )
     return rows[:50]

@@ -118,7 +118,7 @@ def cells(page: str, first: str) -> list[str]:
     """The cells of the table row that starts with ``first``."""
     row = re.search(rf"<tr><td>{first}</td>(.*?)</tr>", page)
     assert row, first
-    return re.findall(r"<td>(.*?)</td>", row.group(1))
+    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
 
 
 def test_open_findings_are_counted_once_per_district_and_for_each_officer(login, db):
@@ -148,3 +148,26 @@ def test_open_findings_are_counted_once_per_district_and_for_each_officer(login,
     for name, count in (("张伟", open_here), ("刘洋", open_here), ("杨帆", open_there)):
         assert cells(page, name)[-1] == str(count), name
     assert f"{open_here + open_there} 项未办结的检查发现" in page
+
+
+def test_an_officers_overdue_items_are_late_inspections_and_orders_past_a_period(login, db):
+    from casework.sweeps import tick_run
+    from tests.inspections.test_rectification_api import Case, D, move_to
+
+    case = Case()
+    officer = case.officers[0]
+    officer.first_name, officer.last_name = "张伟", ""
+    officer.save()
+    order_id = case.issue()
+    case.serve(order_id)
+    make_inspection(enterprise=case.enterprise, officers=case.officers, planned_on=D(2026, 10, 12))
+    move_to(D(2026, 10, 10), hour=1)
+    tick_run()  # the due date passed: re-inspection due by 20 October
+    page, _queries = workbench_of(login, case.supervisor)
+    assert cells(page, "张伟")[0] == "0"
+
+    move_to(D(2026, 10, 21))
+    tick_run()  # the re-inspection period passed; the inspection of the 12th never started
+    page, _queries = workbench_of(login, case.supervisor)
+    assert cells(page, "张伟")[0] == "2"
+    assert 'class="cw-cell--overdue">2<' in page
