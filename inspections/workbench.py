@@ -125,21 +125,21 @@ def _open_findings(user) -> OpenFindings:
     rows = (
         Finding.objects.visible_to(user)
         .filter(state=Finding.State.OPEN)
-        .values_list(
-            "pk", "created_at", "inspection__enterprise__jurisdiction_id", "inspection__officers"
-        )
-        .order_by()
+        .values_list("pk", "inspection__enterprise__jurisdiction_id", "inspection__officers")
+        .order_by("created_at", "pk")  # oldest first: the list is the first rows
     )
-    findings: dict[int, tuple] = {}
+    findings: set[int] = set()
+    oldest: list[int] = []
     by_district: dict[str, int] = {}
     by_officer: dict[int, int] = {}
-    for pk, created_at, district, officer in rows:
+    for pk, district, officer in rows:
         if pk not in findings:
-            findings[pk] = (created_at, pk)
+            findings.add(pk)
+            if len(oldest) < SHOWN:
+                oldest.append(pk)
             by_district[district] = by_district.get(district, 0) + 1
         if officer is not None:
             by_officer[officer] = by_officer.get(officer, 0) + 1
-    oldest = [pk for _created, pk in sorted(findings.values())[:SHOWN]]
     shown = {
         finding.pk: finding
         for finding in Finding.objects.filter(pk__in=oldest)
