@@ -26,6 +26,20 @@ def now() -> datetime.datetime:
     return clock.set_to + (real - clock.set_at)
 
 
+def setting() -> tuple | None:
+    """What the simulated clock is set to now (None: real time), to tell when it is set again.
+
+    A sweep reads the time once, when it starts; if someone sets the clock while it
+    runs (``manage.py clock set``, a test moving to another day), the sweep's time
+    no longer holds and it stops (``casework.sweeps``). Always None in production.
+    """
+    if not settings.CASEWORK_SIMULATED_CLOCK:
+        return None
+    from casework.models import SimulatedClock
+
+    return SimulatedClock.objects.filter(pk=1).values_list("set_to", "set_at", "frozen").first()
+
+
 def today() -> datetime.date:
     """Return the current date in the project's time zone."""
     return timezone.localdate(now())

@@ -10,6 +10,7 @@ run; it is retried on the next tick.
 claimed with ``FOR UPDATE SKIP LOCKED`` and acted on in a transaction of its own.
 """
 
+import contextvars
 import datetime
 import logging
 from collections.abc import Callable
@@ -24,6 +25,10 @@ logger = logging.getLogger(__name__)
 SweepHandler = Callable[[datetime.datetime], int]
 
 _handlers: dict[str, SweepHandler] = {}
+
+# The simulated clock's setting when the running tick began (see ``clock.setting``).
+_UNSET = object()
+_tick_setting: contextvars.ContextVar = contextvars.ContextVar("tick_setting", default=_UNSET)
 
 
 def sweep_handler(name: str) -> Callable[[SweepHandler], SweepHandler]:
@@ -91,7 +96,12 @@ def due_rows_process(
     """
     done, failed = 0, set()
     claim = _Claim(pending(failed))
+    started = _tick_setting.get()
     while True:
+        if started is not _UNSET and clock.setting() != started:
+            # The simulated clock was set again: this tick's time no longer holds.
+            logger.info("sweep: the clock was set while sweeping; the next tick goes on")
+            return done
         claimed = None
         try:
             with transaction.atomic(using=claim.alias):
@@ -127,6 +137,14 @@ def viewflow_timers_fire(now: datetime.datetime) -> int:
 
 def tick_run(*, now: datetime.datetime | None = None) -> TickResult:
     """Run every registered sweep handler once, isolating failures."""
+    token = _tick_setting.set(clock.setting())
+    try:
+        return _tick(now)
+    finally:
+        _tick_setting.reset(token)
+
+
+def _tick(now: datetime.datetime | None) -> TickResult:
     result = TickResult(now=now or clock.now())
     for name, handler in _handlers.items():
         try:
