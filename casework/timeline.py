@@ -33,14 +33,19 @@ Renderer = Callable[[AuditEvent, str, dict], Sentence | None]
 _renderers: dict[str, Renderer] = {}
 
 
-def sentence_register(action: str, render: Renderer, *, transition: str = "") -> None:
+def sentence_register(
+    action: str, render: Renderer, *, transition: str = "", model: type[models.Model] | None = None
+) -> None:
     """Say events of ``action`` (of ``transition``, for transitions) with ``render``.
 
     ``render(event, actor_name, cache)`` returns the sentence in the active
     language; ``cache`` lives for one timeline, for what several events share.
-    Apps register their events' sentences from ``AppConfig.ready()``.
+    With ``model``, only events of that model's objects (two lifecycles may
+    both have a ``withdraw``). Apps register their events' sentences from
+    ``AppConfig.ready()``.
     """
-    _renderers[f"{action}:{transition}" if transition else action] = render
+    key = f"{action}:{transition}" if transition else action
+    _renderers[f"{key}@{model._meta.label_lower}" if model is not None else key] = render
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,12 @@ def _default_sentence(model, event: AuditEvent, actor: str) -> Sentence:
 
 
 def _sentence(model, event: AuditEvent, actor: str, cache: dict) -> Sentence:
-    render = _renderers.get(f"{event.action}:{event.transition}") or _renderers.get(event.action)
+    key = f"{event.action}:{event.transition}"
+    render = (
+        _renderers.get(f"{key}@{event.object_type}")
+        or _renderers.get(key)
+        or _renderers.get(event.action)
+    )
     said = render(event, actor, cache) if render else None
     return said or _default_sentence(model, event, actor)
 

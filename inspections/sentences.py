@@ -284,7 +284,9 @@ def register() -> None:
         ("record_reinspection", _reinspected),
         ("withdraw", _withdrawn),
     ):
-        sentence_register(TRANSITION_PERFORMED.action, render, transition=name)
+        sentence_register(
+            TRANSITION_PERFORMED.action, render, transition=name, model=RectificationOrder
+        )
     sentence_register(INSPECTION_CREATED.action, _inspection_created)
     sentence_register(TRANSITION_PERFORMED.action, _started, transition="start")
     sentence_register(TRANSITION_PERFORMED.action, _recorded, transition="record")
