@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
 # A deadline or reminder whose handler fails this many times is no longer retried:
 # it is marked failing for an administrator (admin filter, /api/v1/deadlines/?status=failing).
 CASEWORK_SWEEP_MAX_ATTEMPTS = int(os.environ.get("CASEWORK_SWEEP_MAX_ATTEMPTS", "5"))
+# A penalty case needs legal review before approval from these fines (yuan) on: a
+# local rule; the defaults are the hearing thresholds until the province's are set.
+CASEWORK_REVIEW_THRESHOLD_UNIT = os.environ.get("CASEWORK_REVIEW_THRESHOLD_UNIT", "30000")
+CASEWORK_REVIEW_THRESHOLD_PERSON = os.environ.get("CASEWORK_REVIEW_THRESHOLD_PERSON", "10000")
 
 # Mail and SMS: console plus a local outbox folder unless configured.
 EMAIL_BACKEND = os.environ.get(

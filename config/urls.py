@@ -22,6 +22,7 @@ from inspections.api import EvidenceViewSet, FindingViewSet, InspectionViewSet
 from inspections.flows import RectificationFlow
 from inspections.order_api import RectificationOrderViewSet
 from inspections.site import InspectionsApp
+from penalties.api import PenaltyCaseViewSet
 from registry.api import (
     CertificateViewSet,
     EnterpriseViewSet,
@@ -44,6 +45,7 @@ router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("rectification-orders", RectificationOrderViewSet, basename="rectification-order")
+router.register("penalty-cases", PenaltyCaseViewSet, basename="penalty-case")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("documents", DocumentViewSet, basename="document")
 

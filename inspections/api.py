@@ -20,6 +20,7 @@ from casework.api import TransitionsMixin
 from casework.dates import validate_real_date
 from casework.exceptions import Invalid
 from casework.identifiers import mask_id_number
+from casework.links import link_of
 from casework.models import Enterprise
 from inspections import evidence as evidence_files
 from inspections.filters import InspectionFilter
@@ -282,8 +283,8 @@ class InspectionViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Read
 class FindingSerializer(serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
-    # Filled by a disposition of order_and_penalty (the penalty case comes with
-    # the penalty proceedings; until then it is null).
+    # Filled by a disposition of order_and_penalty: the case the penalties app
+    # opened with it (casework.links; null where none was opened).
     rectification_order = serializers.SerializerMethodField()
     penalty_case = serializers.SerializerMethodField()
     proposed_due_date = serializers.SerializerMethodField(
@@ -360,7 +361,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_penalty_case(self, finding):
-        return None
+        return link_of("penalty_case", finding)
 
 
 class FindingViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,358 @@
+"""Administrative penalty cases (行政处罚案件) and their parties.
+
+The legal state is ``PenaltyCase.state``: every canonical state of the general
+procedure and its side exits, moved only through ``casework.transitions``. This
+module holds the transitions from ``proposed`` to ``approved`` and the side
+exits; the notice, the party's windows, the decision and what follows it come
+with later work. Two canonical transition names are Python keywords, ``pass``
+and ``return``: their methods are ``review_pass`` and ``review_return``, renamed
+(``_named``) and also set on the class under the canonical name.
+
+Money is ``Decimal`` in yuan with fen (``decimal_places=2``), never a float.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from casework import clock
+from casework.visibility import VisibleQuerySet
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def _named(name: str):
+    """Give a transition method its canonical name (``pass``, ``return``)."""
+
+    def rename(func):
+        func.__name__ = name
+        func.__qualname__ = f"PenaltyCase.{name}"
+        return func
+
+    return rename
+
+
+def _is_supervisor(case, user) -> bool:
+    return user.has_role("supervisor")
+
+
+def _is_officer(case, user) -> bool:
+    return user.has_role("officer")
+
+
+def _is_investigator(case, user) -> bool:
+    return user.has_role("officer") and case.investigators.filter(pk=user.pk).exists()
+
+
+def _is_reviewer_who_did_not_investigate(case, user) -> bool:
+    return user.has_role("legal_reviewer") and not case.investigators.filter(pk=user.pk).exists()
+
+
+def _is_supervisor_who_did_not_propose(case, user) -> bool:
+    return user.has_role("supervisor") and case.concluded_by_id != user.pk
+
+
+class PenaltyCase(FSMModelMixin, models.Model):
+    """One penalty case against an enterprise and, at stage two, its responsible persons."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        FILED = "filed", _("Filed")
+        INVESTIGATING = "investigating", _("Under investigation")
+        LEGAL_REVIEW = "legal_review", _("Under legal review")
+        CONCLUDED = "concluded", _("Investigation concluded")
+        APPROVED = "approved", _("Approved")
+        NOTIFIED = "notified", _("Party notified")
+        STATEMENT_REVIEW = "statement_review", _("Statement under review")
+        HEARING_REQUESTED = "hearing_requested", _("Hearing requested")
+        HEARING_SCHEDULED = "hearing_scheduled", _("Hearing scheduled")
+        HEARING_HELD = "hearing_held", _("Hearing held")
+        POST_HEARING_REVIEW = "post_hearing_review", _("Review after the hearing")
+        DECISION_PENDING = "decision_pending", _("Decision pending")
+        DECIDED = "decided", _("Decided")
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        OVERDUE = "overdue", _("Payment overdue")
+        DEMAND_SERVED = "demand_served", _("Demand served")
+        ENFORCEMENT_APPLIED = "enforcement_applied", _("Court enforcement applied for")
+        CLOSED = "closed", _("Closed")
+        NO_PENALTY = "no_penalty", _("No penalty")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        TRANSFERRED = "transferred", _("Transferred")
+
+    OPEN_STATES = (
+        State.PROPOSED,
+        State.FILED,
+        State.INVESTIGATING,
+        State.LEGAL_REVIEW,
+        State.CONCLUDED,
+        State.APPROVED,
+    )
+
+    class Basis(models.TextChoices):
+        ART97_STAGE1 = "art97_stage1", _("Work Safety Law art. 97, first stage")
+        ART97_STAGE2 = "art97_stage2", _("Work Safety Law art. 97, second stage (not corrected)")
+        ART112 = "art112", _("Work Safety Law art. 112 (continuing refusal)")
+
+    basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
+    enterprise = models.ForeignKey(
+        "casework.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        verbose_name=_("inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
+    rectification_order = models.ForeignKey(
+        "inspections.RectificationOrder",
+        verbose_name=_("rectification order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
+    findings = models.ManyToManyField(
+        "inspections.Finding", verbose_name=_("findings"), blank=True, related_name="penalty_cases"
+    )
+    state = FSMField(
+        _("state"), default=State.PROPOSED, choices=State.choices, protected=True, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    suspension_ordered = models.BooleanField(
+        _("order to suspend production"),
+        default=False,
+        help_text=_("停产停业整顿: part of the second-stage penalty of art. 97."),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    investigators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("investigating officers"),
+        blank=True,
+        related_name="penalty_investigations",
+    )
+    facts = models.TextField(_("facts found"), blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_required = models.BooleanField(_("legal review required"), default=False)
+    review_opinion = models.TextField(_("legal review opinion"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    closing_reason = models.TextField(_("reason"), blank=True)
+    transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
+    rule_versions = models.JSONField(_("rule versions"), default=dict, blank=True)
+
+    visibility = ("enterprise__jurisdiction__path", "enterprise_id")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penalty case")
+        verbose_name_plural = _("penalty cases")
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self):
+        return _("Penalty case %(pk)s of %(enterprise)s") % {
+            "pk": self.pk,
+            "enterprise": self.enterprise,
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @transition(
+        field=state,
+        source=State.PROPOSED,
+        target=State.FILED,
+        permission=_is_supervisor,
+        custom={
+            "label": _("File the case"),
+            "confirm": _("File the case (立案)? The investigation may then begin."),
+        },
+    )
+    def file(self, *, note=""):
+        self.filed_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.FILED,
+        target=State.INVESTIGATING,
+        permission=_is_officer,
+        custom={"label": _("Start the investigation")},
+    )
+    def start_investigation(self, *, officers):
+        pass
+
+    @transition(
+        field=state,
+        source=State.INVESTIGATING,
+        target=RETURN_VALUE(State.LEGAL_REVIEW, State.CONCLUDED),
+        permission=_is_investigator,
+        custom={
+            "label": _("Conclude with a proposal"),
+            "confirm": _("Conclude the investigation and propose these amounts?"),
+        },
+    )
+    def conclude(self, *, facts, parties, review_required):
+        self.facts = facts
+        self.concluded_at = clock.now()
+        self.review_required = review_required
+        return self.State.LEGAL_REVIEW if review_required else self.State.CONCLUDED
+
+    @transition(
+        field=state,
+        source=State.LEGAL_REVIEW,
+        target=State.CONCLUDED,
+        permission=_is_reviewer_who_did_not_investigate,
+        custom={"label": _("Pass the legal review")},
+    )
+    @_named("pass")
+    def review_pass(self, *, opinion):
+        self.review_opinion = opinion
+        self.reviewed_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.LEGAL_REVIEW,
+        target=State.INVESTIGATING,
+        permission=_is_reviewer_who_did_not_investigate,
+        custom={"label": _("Return for more investigation")},
+    )
+    @_named("return")
+    def review_return(self, *, opinion):
+        self.review_opinion = opinion
+        self.reviewed_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.CONCLUDED,
+        target=State.APPROVED,
+        permission=_is_supervisor_who_did_not_propose,
+        custom={
+            "label": _("Approve"),
+            "confirm": _("Approve the proposed penalty? The party is notified next."),
+        },
+    )
+    def approve(self, *, note=""):
+        self.approved_at = clock.now()
+
+    @transition(
+        field=state,
+        source=[State.INVESTIGATING, State.CONCLUDED],
+        target=State.NO_PENALTY,
+        permission=_is_supervisor,
+        custom={
+            "label": _("No penalty"),
+            "confirm": _("Close the case without a penalty? It cannot be reopened."),
+            "danger": True,
+        },
+    )
+    def no_penalty(self, *, reason):
+        self.closing_reason = reason
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=State.WITHDRAWN,
+        permission=_is_supervisor,
+        custom={
+            "label": _("Withdraw"),
+            "confirm": _("Withdraw the case? It cannot be taken up again."),
+            "danger": True,
+        },
+    )
+    def withdraw(self, *, reason):
+        self.closing_reason = reason
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=State.TRANSFERRED,
+        permission=_is_supervisor,
+        custom={
+            "label": _("Transfer"),
+            "confirm": _("Transfer the case to another authority? It ends here."),
+            "danger": True,
+        },
+    )
+    def transfer(self, *, to, reason):
+        self.transferred_to = to
+        self.closing_reason = reason
+
+
+# The canonical names of the two transitions whose names are keywords.
+setattr(PenaltyCase, "pass", PenaltyCase.review_pass)
+setattr(PenaltyCase, "return", PenaltyCase.review_return)
+
+
+class PenaltyParty(models.Model):
+    """A party of the case: the unit, or a directly responsible person (stage two)."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("The unit")
+        PERSON = "person", _("A directly responsible person")
+
+    case = models.ForeignKey(
+        PenaltyCase,
+        verbose_name=_("penalty case"),
+        on_delete=models.CASCADE,
+        related_name="parties",
+    )
+    kind = models.CharField(_("kind of party"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    proposed_amount = models.DecimalField(_("proposed fine (yuan)"), null=True, blank=True, **MONEY)
+    tier = models.CharField(_("discretion tier"), max_length=20, blank=True)
+    outside_tier_reason = models.TextField(_("reason for an amount outside the tier"), blank=True)
+
+    class Meta:
+        verbose_name = _("party of a penalty case")
+        verbose_name_plural = _("parties of penalty cases")
+        ordering = ["case", "-kind", "pk"]  # the unit ("unit" > "person") first
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(kind="unit"), name="one_unit_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -166,14 +166,17 @@ def test_an_order_and_penalty_with_a_due_date_disposes_the_finding(finding, offi
     order = RectificationOrder.objects.get()
     assert body["rectification_order"] == order.pk
     assert list(order.findings.all()) == [finding]
-    assert body["penalty_case"] is None
+    # The stage-one penalty case too, opened after the disposition's own event.
+    case = finding.penalty_cases.get()
+    assert body["penalty_case"] == case.pk and case.basis == "art97_stage1"
     written = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
     assert [e.action for e in written] == [
         "order_issued",
         "document_issued",  # 责令限期整改指令书
         "transition_performed",
+        "penalty_case_opened",
     ]
-    event = written[-1]
+    event = written[-2]
     assert (event.object_type, event.transition, event.source_state, event.target_state) == (
         "inspections.finding",
         "dispose",

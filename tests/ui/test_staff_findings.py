@@ -77,5 +77,5 @@ def test_disposing_through_the_page_records_the_order_and_its_due_date(login, en
         "order_and_penalty",
         due,
     )
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.filter(action="transition_performed").latest("seq")
     assert (event.object_type, event.transition) == ("inspections.finding", "dispose")

@@ -1,0 +1,118 @@
+"""How a penalty case's events read on its timeline, in the reader's language."""
+
+from django.utils.translation import gettext as _
+
+from casework.events import TRANSITION_PERFORMED
+from casework.timeline import Sentence, sentence_register
+from inspections.sentences import _people
+from penalties.events import CASE_FINDING_ADDED, CASE_OPENED
+from penalties.models import PenaltyCase
+
+CAUSES = {
+    "finding_disposed": lambda p: _("with the disposition of finding %(n)s") % {"n": p["finding"]},
+    "not_rectified": lambda p: (
+        _("as rectification order %(n)s was not rectified") % {"n": p["rectification_order"]}
+    ),
+    "opened_by_hand": lambda p: _("by hand"),
+}
+
+
+def _opened(event, actor, cache):
+    payload = event.payload
+    basis = PenaltyCase.Basis(payload["basis"]).label
+    cause = CAUSES.get(payload.get("cause"), lambda p: "")(payload)
+    text = _("%(actor)s: penalty case proposed under %(basis)s, %(cause)s") % {
+        "actor": actor,
+        "basis": basis,
+        "cause": cause,
+    }
+    if payload.get("suspension_ordered"):
+        text += _("; with the order to suspend production")
+    return Sentence(text)
+
+
+def _finding_added(event, actor, cache):
+    return Sentence(
+        _("%(actor)s added finding %(n)s to the case")
+        % {"actor": actor, "n": event.payload["finding"]}
+    )
+
+
+def _filed(event, actor, cache):
+    return Sentence(_("%(actor)s filed the case") % {"actor": actor})
+
+
+def _investigation(event, actor, cache):
+    officers = "、".join(_people(cache, event.payload.get("officers", [])))
+    return Sentence(
+        _("%(actor)s started the investigation, with %(officers)s")
+        % {"actor": actor, "officers": officers}
+    )
+
+
+def _concluded(event, actor, cache):
+    parties = event.payload.get("parties", [])
+    amounts = "；".join(f"{p['name']} {p['amount']} 元" for p in parties)
+    text = _("%(actor)s concluded the investigation and proposed: %(amounts)s") % {
+        "actor": actor,
+        "amounts": amounts,
+    }
+    if event.payload.get("review_required"):
+        text += _(" (legal review required)")
+    return Sentence(text)
+
+
+def _passed(event, actor, cache):
+    return Sentence(
+        _("%(actor)s passed the legal review: %(opinion)s")
+        % {"actor": actor, "opinion": event.payload.get("opinion", "")}
+    )
+
+
+def _returned(event, actor, cache):
+    return Sentence(
+        _("%(actor)s returned the case for more investigation: %(opinion)s")
+        % {"actor": actor, "opinion": event.payload.get("opinion", "")}
+    )
+
+
+def _approved(event, actor, cache):
+    return Sentence(_("%(actor)s approved the proposed penalty") % {"actor": actor})
+
+
+def _ended(text):
+    def render(event, actor, cache):
+        return Sentence(text() % {"actor": actor, "reason": event.payload.get("reason", "")})
+
+    return render
+
+
+def _transferred(event, actor, cache):
+    return Sentence(
+        _("%(actor)s transferred the case to %(to)s: %(reason)s")
+        % {
+            "actor": actor,
+            "to": event.payload.get("to", ""),
+            "reason": event.payload.get("reason", ""),
+        }
+    )
+
+
+def register() -> None:
+    sentence_register(CASE_OPENED.action, _opened)
+    sentence_register(CASE_FINDING_ADDED.action, _finding_added)
+    for name, render in (
+        ("file", _filed),
+        ("start_investigation", _investigation),
+        ("conclude", _concluded),
+        ("pass", _passed),
+        ("return", _returned),
+        ("approve", _approved),
+        (
+            "no_penalty",
+            _ended(lambda: _("%(actor)s closed the case without a penalty: %(reason)s")),
+        ),
+        ("withdraw", _ended(lambda: _("%(actor)s withdrew the case: %(reason)s"))),
+        ("transfer", _transferred),
+    ):
+        sentence_register(TRANSITION_PERFORMED.action, render, transition=name, model=PenaltyCase)

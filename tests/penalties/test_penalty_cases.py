@@ -1,0 +1,210 @@
+"""Penalty cases: opened with the disposition and the failed re-inspection, amounts within the law.
+
+Through the API, as the people involved would, on the simulated clock of the
+rectification tests (an inspection on Monday 2026-09-28).
+"""
+
+import pytest
+from django.utils import translation
+
+from casework.models import AuditEvent
+from casework.timeline import timeline_for
+from inspections.models import Finding
+from penalties.models import PenaltyCase
+from tests.factories import client_for, make_enterprise, make_user
+from tests.inspections.test_rectification_api import Case, D, move_to
+
+ARTICLE = "第九十七条"
+
+
+@pytest.fixture
+def case(db):
+    scene = Case()
+    scene.reviewer = make_user(role="legal_reviewer", jurisdiction="450103")
+    return scene
+
+
+def url(pk, suffix=""):
+    return f"/api/v1/penalty-cases/{pk}/{suffix}"
+
+
+def step(user, pk, name, **body):
+    return client_for(user).post(url(pk, f"transitions/{name}/"), body, format="json")
+
+
+def writes() -> int:
+    return AuditEvent.objects.count()
+
+
+def stage_one(case) -> int:
+    case.issue()
+    finding = client_for(case.officers[0]).get(f"/api/v1/findings/{case.finding.pk}/").json()
+    assert finding["penalty_case"] is not None
+    return finding["penalty_case"]
+
+
+def investigate(case, pk):
+    assert step(case.supervisor, pk, "file").status_code == 200
+    officers = [o.username for o in case.officers]
+    response = step(case.officers[0], pk, "start_investigation", officers=officers)
+    assert response.status_code == 200, response.content
+
+
+def unit(amount, **extra):
+    return {"kind": "unit", "name": "南宁示范化工有限公司", "amount": amount, **extra}
+
+
+def test_the_disposition_opens_the_stage_one_case_with_the_unit_as_party(case):
+    pk = stage_one(case)
+    body = client_for(case.supervisor).get(url(pk)).json()
+    assert (body["basis"], body["state"], body["state_label"]) == (
+        "art97_stage1",
+        "proposed",
+        "拟立案",
+    )
+    assert body["findings"] == [case.finding.pk]
+    assert (
+        body["rectification_order"]
+        == case.finding.__class__.objects.get(pk=case.finding.pk).rectification_order_id
+    )
+    (party,) = body["parties"]
+    assert (party["kind"], party["name"]) == ("unit", "南宁示范化工有限公司")
+    assert party["statutory_range"] == {
+        "low": "0.00",
+        "low_exclusive": True,
+        "high": "100000.00",
+        "article": "《安全生产法》（2021年修正）第九十七条",
+    }
+    # A later finding of the same inspection joins the proposed case.
+    other = case.check(make_worker_id(case))
+    response = client_for(case.officers[0]).post(
+        f"/api/v1/findings/{other.pk}/transitions/dispose/",
+        {"disposition": "order_and_penalty", "due_date": "2026-10-09"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert PenaltyCase.objects.count() == 1
+    assert set(PenaltyCase.objects.get().findings.values_list("pk", flat=True)) == {
+        case.finding.pk,
+        other.pk,
+    }
+
+
+def make_worker_id(case):
+    from tests.factories import make_worker
+    from tests.inspections.factories import JOB
+
+    return make_worker(enterprise=case.enterprise, job=JOB, name="王磊").id_number
+
+
+def test_a_refused_disposition_opens_no_case(case):
+    before = writes()
+    response = client_for(case.officers[0]).post(
+        f"/api/v1/findings/{case.finding.pk}/transitions/dispose/",
+        {"disposition": "order_and_penalty"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert PenaltyCase.objects.count() == 0 and writes() == before
+
+
+@pytest.mark.parametrize("amount", ["0", "0.00", "100000.01", "150000"])
+def test_a_stage_one_fine_outside_the_law_is_refused_naming_the_article(case, amount):
+    pk = stage_one(case)
+    investigate(case, pk)
+    before = writes()
+    response = step(case.officers[0], pk, "conclude", facts="未培训上岗", parties=[unit(amount)])
+    assert response.status_code == 400, response.content
+    assert ARTICLE in response.json()["parties"][0]["amount"][0]
+    assert writes() == before
+    assert PenaltyCase.objects.get(pk=pk).state == "investigating"
+
+
+def test_stage_one_below_the_threshold_goes_to_approval_without_review(case):
+    pk = stage_one(case)
+    investigate(case, pk)
+    response = step(case.officers[0], pk, "conclude", facts="未培训上岗", parties=[unit("20000")])
+    assert response.status_code == 200, response.content
+    assert (response.json()["state"], response.json()["review_required"]) == ("concluded", False)
+    assert response.json()["parties"][0]["proposed_amount"] == "20000.00"
+    # An officer may not approve; the supervisor does.
+    assert step(case.officers[1], pk, "approve").status_code == 403
+    approved = step(case.supervisor, pk, "approve")
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    timeline = client_for(case.supervisor).get(url(pk, "timeline/")).json()
+    assert [e["transition"] for e in timeline if e["transition"]] == [
+        "file",
+        "start_investigation",
+        "conclude",
+        "approve",
+    ]
+    with translation.override("zh-hans"):
+        sentences = [e.sentence for e in timeline_for(obj=PenaltyCase.objects.get(pk=pk))]
+    assert "南宁示范化工有限公司 20000.00 元" in sentences[3], sentences
+    assert sentences[0].endswith(f"随第 {case.finding.pk} 号检查发现的处置"), sentences
+
+
+def test_at_the_threshold_the_legal_review_comes_first_and_may_return_the_case(case):
+    pk = stage_one(case)
+    investigate(case, pk)
+    response = step(case.officers[0], pk, "conclude", facts="未培训上岗", parties=[unit("50000")])
+    assert response.json()["state"] == "legal_review"
+    assert step(case.supervisor, pk, "approve").status_code == 409  # not before the review
+    assert step(case.officers[1], pk, "pass", opinion="同意").status_code == 403
+    returned = step(case.reviewer, pk, "return", opinion="补充证据")
+    assert returned.status_code == 200 and returned.json()["state"] == "investigating"
+    step(case.officers[0], pk, "conclude", facts="补充后", parties=[unit("50000")])
+    passed = step(case.reviewer, pk, "pass", opinion="事实清楚，证据确凿")
+    assert passed.status_code == 200 and passed.json()["state"] == "concluded"
+    assert step(case.supervisor, pk, "approve").json()["state"] == "approved"
+
+
+def test_the_failed_re_inspection_opens_the_second_stage_with_suspension(case):
+    order_id = case.issue()
+    case.serve(order_id)
+    move_to(D(2026, 10, 10), hour=1)
+    from casework.sweeps import tick_run
+
+    tick_run()
+    assert case.reinspect(order_id, rectified=False).status_code == 200
+    stage2 = PenaltyCase.objects.get(basis="art97_stage2")
+    assert stage2.suspension_ordered and stage2.rectification_order_id == order_id
+    investigate(case, stage2.pk)
+    person = {
+        "kind": "person",
+        "name": "王经理",
+        "id_number": "450103199207150313",
+        "position": "安全负责人",
+        "amount": "60000",
+    }
+    refused = step(
+        case.officers[0],
+        stage2.pk,
+        "conclude",
+        facts="逾期未改正",
+        parties=[unit("150000"), person],
+    )
+    assert refused.status_code == 400
+    assert ARTICLE in refused.json()["parties"][1]["amount"][0]
+    assert refused.json()["parties"][0] == {}
+    person["amount"] = "30000"
+    done = step(
+        case.officers[0],
+        stage2.pk,
+        "conclude",
+        facts="逾期未改正",
+        parties=[unit("150000"), person],
+    )
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["state"] == "legal_review"  # any suspension is reviewed
+    assert [p["id_number"] for p in body["parties"]] == ["", "450103********0313"]
+
+
+def test_another_enterprise_gets_404_and_its_own_user_sees_the_case(case):
+    pk = stage_one(case)
+    stranger = make_user(role="enterprise", enterprise=make_enterprise())
+    assert client_for(stranger).get(url(pk)).status_code == 404
+    assert step(stranger, pk, "file").status_code == 404
+    assert client_for(case.company).get(url(pk)).status_code == 200
+    assert Finding.objects.get(pk=case.finding.pk).penalty_cases.count() == 1
