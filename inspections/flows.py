@@ -4,7 +4,9 @@ The order's legal state is its FSM field (``RectificationOrder.state``); this
 flow only routes the work — the officer serves, the enterprise answers (a
 ``Handle`` the portal or the API feeds, or the due date passing), the
 supervisor decides an extension, the officers re-inspect, and a supervisor
-opens the second-stage penalty case when the order was not rectified.
+files the second-stage penalty case when the order was not rectified (the
+penalties app opens the case; its filing completes the task,
+``stage_two_filed``).
 
 ``order_follow`` observes every transition of an order, inside its transaction:
 it starts the flow with the order and completes the task the transition
@@ -53,7 +55,7 @@ WAITS_ON = {
     State.COMPLETION_REPORTED: "reinspect",
     State.REINSPECTION_DUE: "reinspect",
     State.VERIFIED: None,
-    State.NOT_RECTIFIED: "escalate",
+    State.NOT_RECTIFIED: "escalate",  # until the second-stage case is filed
     State.CLOSED: None,
     State.WITHDRAWN: None,
 }
@@ -117,8 +119,8 @@ class RectificationFlow(CaseworkFlow):
     escalate = (
         flow.View(subject_page)
         .Annotation(
-            title=_("Open the second-stage penalty case"),
-            description=_("Not rectified: the second-stage penalty of art. 97 is owed."),
+            title=_("File the second-stage penalty case"),
+            description=_("Not rectified: the second-stage case of art. 97 is open; file it."),
         )
         .Assign(this.supervisor)
         .Permission(UNASSIGNED)
@@ -187,3 +189,14 @@ def order_next_step(order: RectificationOrder) -> tuple[str, str] | None:
     return str(task.flow_task.task_title), (owner.get_full_name() if owner else "") or str(
         _("Not assigned")
     )
+
+
+def stage_two_filed(order: RectificationOrder, actor) -> None:
+    """The second-stage case of a not-rectified order was filed: the supervisor's task is done."""
+    process = OrderProcess.objects.filter(order_id=order.pk).first()
+    if process is None:
+        return
+    with RectificationFlow.lock(process.pk):
+        for task in tasks_open(process):
+            if task.flow_task.name == "escalate":
+                task_complete(task, actor)

@@ -12,8 +12,10 @@ class PenaltiesConfig(AppConfig):
         from casework.transitions import transition_observe
         from inspections.models import Finding, RectificationOrder
         from penalties import events, opening, payloads, sentences  # noqa: F401
+        from penalties.models import PenaltyCase
 
         sentences.register()
         transition_observe(Finding, opening.finding_disposed)
         transition_observe(RectificationOrder, opening.order_reinspected)
+        transition_observe(PenaltyCase, opening.case_filed)
         link_register("penalty_case", opening.penalty_case_of)

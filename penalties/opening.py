@@ -11,6 +11,7 @@ transition's transaction: a refused disposition or re-inspection opens nothing.
 """
 
 from casework import clock
+from inspections.flows import stage_two_filed
 from inspections.models import Finding, RectificationOrder
 from penalties import events
 from penalties.models import PenaltyCase, PenaltyParty
@@ -83,3 +84,9 @@ def order_reinspected(order: RectificationOrder, name: str, actor) -> None:
 def penalty_case_of(finding: Finding) -> int | None:
     """The penalty case a finding belongs to (the latest), for the finding's API."""
     return finding.penalty_cases.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def case_filed(case: PenaltyCase, name: str, actor) -> None:
+    """Filing the second-stage case completes the order's task to do so (its flow)."""
+    if name == "file" and case.basis == Basis.ART97_STAGE2 and case.rectification_order_id:
+        stage_two_filed(case.rectification_order, actor)

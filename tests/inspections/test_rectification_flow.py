@@ -16,6 +16,7 @@ from casework.models import ClockEscalation
 from casework.sweeps import tick_run
 from inspections.flows import WAITS_ON
 from inspections.models import OrderProcess, RectificationOrder
+from penalties.models import PenaltyCase
 from tests.factories import client_for, make_enterprise, make_user
 from tests.inspections.test_rectification_api import Case, D, act, move_to
 
@@ -124,6 +125,16 @@ def test_late_extension_granted_then_due_date_passes_then_not_rectified(case):
     assert case.reinspect(order_id, rectified=False).status_code == 200
     assert_in_step(order_id, owner=case.supervisor)
     assert steps(case.supervisor) == [("escalate", "rectification-orders", str(order_id))]
+
+    # The second-stage case opened with the re-inspection; filing it does the task.
+    stage2 = PenaltyCase.objects.get(basis="art97_stage2", rectification_order_id=order_id)
+    filed = client_for(case.supervisor).post(
+        f"/api/v1/penalty-cases/{stage2.pk}/transitions/file/", {}, format="json"
+    )
+    assert filed.status_code == 200, filed.content
+    assert open_tasks(order_id) == []
+    assert OrderProcess.objects.get(order_id=order_id).status == PROCESS.DONE
+    assert steps(case.supervisor) == []
 
 
 def test_extension_refused_then_completion_reported_then_not_rectified(case):
