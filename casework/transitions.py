@@ -252,7 +252,10 @@ def transition_perform(
         if transition is None:
             raise Conflict(
                 _("“%(name)s” is not possible from state “%(state)s”.")
-                % {"name": name, "state": source},
+                % {
+                    "name": transition_label(type(instance), name),
+                    "state": state_label(type(instance), source),
+                },
                 state=source,
                 version=instance.version,
             )

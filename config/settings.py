@@ -253,6 +253,11 @@ CASEWORK_SWEEP_MAX_ATTEMPTS = int(os.environ.get("CASEWORK_SWEEP_MAX_ATTEMPTS", 
 # local rule; the defaults are the hearing thresholds until the province's are set.
 CASEWORK_REVIEW_THRESHOLD_UNIT = os.environ.get("CASEWORK_REVIEW_THRESHOLD_UNIT", "30000")
 CASEWORK_REVIEW_THRESHOLD_PERSON = os.environ.get("CASEWORK_REVIEW_THRESHOLD_PERSON", "10000")
+# A party may ask for a hearing from these fines (yuan) on (Administrative Penalty Law
+# art. 63: the province's figures; the defaults until they are set), and always
+# against a suspension.
+CASEWORK_HEARING_THRESHOLD_UNIT = os.environ.get("CASEWORK_HEARING_THRESHOLD_UNIT", "30000")
+CASEWORK_HEARING_THRESHOLD_PERSON = os.environ.get("CASEWORK_HEARING_THRESHOLD_PERSON", "10000")
 
 # Mail and SMS: console plus a local outbox folder unless configured.
 EMAIL_BACKEND = os.environ.get(

@@ -11,7 +11,7 @@ class PenaltiesConfig(AppConfig):
         from casework.links import link_register
         from casework.transitions import transition_observe
         from inspections.models import Finding, RectificationOrder
-        from penalties import events, opening, payloads, sentences  # noqa: F401
+        from penalties import events, opening, payloads, sentences, windows  # noqa: F401
         from penalties.models import PenaltyCase
 
         sentences.register()

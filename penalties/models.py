@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from casework import clock
+from casework.transitions import system_only
 from casework.visibility import VisibleQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -51,6 +52,21 @@ def _is_reviewer_who_did_not_investigate(case, user) -> bool:
 
 def _is_supervisor_who_did_not_propose(case, user) -> bool:
     return user.has_role("supervisor") and case.concluded_by_id != user.pk
+
+
+def _is_officer_or_supervisor(case, user) -> bool:
+    return user.has_role("officer", "supervisor")
+
+
+def _is_party(case, user) -> bool:
+    return getattr(user, "is_enterprise_user", False) and user.enterprise_id == case.enterprise_id
+
+
+def _hearing_eligible(case) -> bool:
+    return case.hearing_eligible
+
+
+_hearing_eligible.message = _("This penalty gives no right to a hearing.")
 
 
 class PenaltyCase(FSMModelMixin, models.Model):
@@ -88,6 +104,10 @@ class PenaltyCase(FSMModelMixin, models.Model):
         State.LEGAL_REVIEW,
         State.CONCLUDED,
         State.APPROVED,
+        State.NOTIFIED,
+        State.STATEMENT_REVIEW,
+        State.HEARING_REQUESTED,
+        State.DECISION_PENDING,
     )
 
     class Basis(models.TextChoices):
@@ -176,6 +196,25 @@ class PenaltyCase(FSMModelMixin, models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    hearing_eligible = models.BooleanField(_("hearing may be requested"), default=False)
+    notified_on = models.DateField(_("notice served on"), null=True, blank=True)
+    notice_method = models.CharField(_("service method of the notice"), max_length=20, blank=True)
+    statement = models.TextField(_("statement and defence"), blank=True)
+    statement_at = models.DateTimeField(_("statement made at"), null=True, blank=True)
+    statement_opinion = models.TextField(_("review of the statement"), blank=True)
+    waiver = models.TextField(_("written waiver"), blank=True)
+    waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
+    hearing_requested_at = models.DateTimeField(_("hearing requested at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_served_on = models.DateField(_("decision served on"), null=True, blank=True)
     closing_reason = models.TextField(_("reason"), blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
     rule_versions = models.JSONField(_("rule versions"), default=dict, blank=True)
@@ -276,7 +315,119 @@ class PenaltyCase(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.INVESTIGATING, State.CONCLUDED],
+        source=State.APPROVED,
+        target=State.NOTIFIED,
+        permission=_is_officer_or_supervisor,
+        custom={
+            "label": _("Serve the notice"),
+            "confirm": _(
+                "Record the service of the notice of the proposed penalty? The party's "
+                "periods to state its case and to ask for a hearing start from that day."
+            ),
+        },
+    )
+    def notify(self, *, service_method, served_on):
+        self.notified_on = served_on
+        self.notice_method = service_method
+
+    @transition(
+        field=state,
+        source=State.NOTIFIED,
+        target=State.STATEMENT_REVIEW,
+        permission=_is_party,
+        custom={
+            "label": _("Submit a statement and defence"),
+            "confirm": _("Send the statement and defence to the bureau?"),
+        },
+    )
+    def submit_statement(self, *, statement):
+        self.statement = statement
+        self.statement_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.STATEMENT_REVIEW,
+        target=State.DECISION_PENDING,
+        permission=_is_supervisor,
+        custom={"label": _("Review the statement")},
+    )
+    def review_statement(self, *, opinion, parties):
+        self.statement_opinion = opinion
+
+    @transition(
+        field=state,
+        source=State.NOTIFIED,
+        target=State.HEARING_REQUESTED,
+        permission=_is_party,
+        conditions=[_hearing_eligible],
+        custom={
+            "label": _("Request a hearing"),
+            "confirm": _("Request a hearing? The bureau will set its date and notify you."),
+        },
+    )
+    def request_hearing(self, *, reason=""):
+        self.hearing_requested_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.NOTIFIED,
+        target=State.DECISION_PENDING,
+        permission=_is_party,
+        custom={
+            "label": _("Waive the statement and the hearing"),
+            "confirm": _(
+                "Waive in writing the right to state your case and to a hearing? The "
+                "bureau may then decide at once. This cannot be taken back."
+            ),
+            "danger": True,
+        },
+    )
+    def waive(self, *, waiver):
+        self.waiver = waiver
+        self.waived_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.NOTIFIED,
+        target=State.DECISION_PENDING,
+        permission=system_only,
+        custom={"label": _("The party's periods elapsed"), "system": True},
+    )
+    def windows_elapse(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.DECISION_PENDING,
+        target=State.DECIDED,
+        permission=_is_supervisor,
+        custom={
+            "label": _("Decide"),
+            "confirm": _(
+                "Decide the penalty (行政处罚决定)? The decision is then served on the party "
+                "and cannot be changed."
+            ),
+        },
+    )
+    def decide(self, *, parties):
+        self.decided_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.DECIDED,
+        target=State.AWAITING_PAYMENT,
+        permission=_is_officer_or_supervisor,
+        custom={
+            "label": _("Serve the decision"),
+            "confirm": _("Record the service of the decision? The payment period starts."),
+        },
+    )
+    def serve(self, *, service_method, served_on):
+        self.decision_served_on = served_on
+
+    @transition(
+        field=state,
+        source=[State.INVESTIGATING, State.CONCLUDED, State.DECISION_PENDING],
         target=State.NO_PENALTY,
         permission=_is_supervisor,
         custom={
@@ -341,6 +492,13 @@ class PenaltyParty(models.Model):
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
     proposed_amount = models.DecimalField(_("proposed fine (yuan)"), null=True, blank=True, **MONEY)
+    notified_amount = models.DecimalField(
+        _("fine in the notice (yuan)"), null=True, blank=True, **MONEY
+    )
+    reviewed_amount = models.DecimalField(
+        _("fine after the statement (yuan)"), null=True, blank=True, **MONEY
+    )
+    decided_amount = models.DecimalField(_("fine decided (yuan)"), null=True, blank=True, **MONEY)
     tier = models.CharField(_("discretion tier"), max_length=20, blank=True)
     outside_tier_reason = models.TextField(_("reason for an amount outside the tier"), blank=True)
 

@@ -12,15 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from casework.dates import validate_real_date
 from casework.exceptions import Invalid
 from casework.identifiers import normalise_id_number, validate_id_number
 from casework.transitions import Payload, register
 from inspections.payloads import officers_resolve
-from penalties import rules
+from penalties import rules, windows
 from penalties.models import PenaltyCase, PenaltyParty
 
 Case = PenaltyCase
 MAX_TEXT = 4000
+SERVICE_METHODS = [
+    ("in_person", _("In person")),
+    ("left_at_premises", _("Left at the premises with a witness")),
+    ("post", _("By post")),
+]
 Kind = PenaltyParty.Kind
 
 
@@ -37,6 +43,8 @@ class FilePayload(Payload):
     def apply(self, case):
         case.file(**self.validated_data)
         case.filed_by = self.context["actor"]
+        case.save()
+        windows.case_filed(case, actor=self.context["actor"])
 
 
 @register(Case, "start_investigation")
@@ -189,21 +197,245 @@ class ApprovePayload(Payload):
         case.approved_by = self.context["actor"]
 
 
+class _EndingPayload(Payload):
+    def apply(self, case):
+        getattr(case, self.transition_name)(**self.validated_data)
+        windows.case_ended(case, actor=self.context["actor"], reason=self.transition_name)
+
+
 @register(Case, "no_penalty")
-class NoPenaltyPayload(Payload):
+class NoPenaltyPayload(_EndingPayload):
     reason = _reason(_("Reason"))
 
 
 @register(Case, "withdraw")
-class WithdrawPayload(Payload):
+class WithdrawPayload(_EndingPayload):
     reason = _reason(_("Reason"))
 
 
 @register(Case, "transfer")
-class TransferPayload(Payload):
+class TransferPayload(_EndingPayload):
     to = serializers.CharField(
         label=_("Transferred to"),
         help_text=_("The authority, or the public security organ for a criminal case."),
         max_length=200,
     )
     reason = _reason(_("Reason"))
+
+
+# -- the notice, the party's answer, the decision -------------------------------------
+
+
+class _ServicePayload(Payload):
+    method = serializers.ChoiceField(choices=SERVICE_METHODS, label=_("Service method"))
+    served_on = serializers.DateField(label=_("Served on"), validators=[validate_real_date])
+    recipient = serializers.CharField(
+        label=_("Received by"), required=False, allow_blank=True, max_length=100
+    )
+    witness = serializers.CharField(
+        label=_("Witness"), required=False, allow_blank=True, max_length=100
+    )
+
+    def validate(self, attrs):
+        today = timezone.localdate(self.context["now"])
+        errors = {}
+        if attrs["served_on"] > today:
+            errors["served_on"] = [_("The service date cannot be in the future.")]
+        if attrs["method"] == "in_person" and not attrs.get("recipient", "").strip():
+            errors["recipient"] = [_("Service in person needs the recipient who signed for it.")]
+        if attrs["method"] == "left_at_premises" and not attrs.get("witness", "").strip():
+            errors["witness"] = [
+                _("Leaving a document at the premises (留置送达) needs a witness to it.")
+            ]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+@register(Case, "notify")
+class NotifyPayload(_ServicePayload):
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        case = self.context["instance"]
+        if case.approved_at and attrs["served_on"] < timezone.localdate(case.approved_at):
+            raise serializers.ValidationError(
+                {"served_on": [_("The notice cannot be served before the penalty was approved.")]}
+            )
+        return attrs
+
+    def apply(self, case):
+        data = self.validated_data
+        case.notify(service_method=data["method"], served_on=data["served_on"])
+        parties = list(case.parties.all())
+        case.hearing_eligible = rules.hearing_eligible(
+            case, [(p.kind, p.proposed_amount or Decimal("0")) for p in parties]
+        )
+        case.save()
+        for party in parties:
+            party.notified_amount = party.proposed_amount
+            party.save(update_fields=["notified_amount"])
+        windows.notice_served(case, actor=self.context["actor"])
+
+
+def _window_open(case, kind: str, today) -> bool:
+    return any(d.kind == kind and d.due_date >= today for d in windows.open_windows(case))
+
+
+@register(Case, "submit_statement")
+class StatementPayload(Payload):
+    statement = serializers.CharField(label=_("Statement and defence"), max_length=MAX_TEXT)
+
+    def validate(self, attrs):
+        case = self.context["instance"]
+        if not _window_open(case, windows.STATEMENT, timezone.localdate(self.context["now"])):
+            raise Invalid(str(_("The period to state your case has passed.")))
+        return attrs
+
+    def apply(self, case):
+        case.submit_statement(**self.validated_data)
+        windows.party_acted(case, actor=self.context["actor"], reason="statement")
+
+
+@register(Case, "request_hearing")
+class HearingRequestPayload(Payload):
+    reason = serializers.CharField(
+        label=_("Reason"), required=False, allow_blank=True, max_length=MAX_TEXT
+    )
+
+    def validate(self, attrs):
+        case = self.context["instance"]
+        if not _window_open(case, windows.HEARING, timezone.localdate(self.context["now"])):
+            raise Invalid(str(_("The period to request a hearing has passed.")))
+        return attrs
+
+    def apply(self, case):
+        case.request_hearing(**self.validated_data)
+        windows.party_acted(case, actor=self.context["actor"], reason="hearing requested")
+
+
+@register(Case, "waive")
+class WaivePayload(Payload):
+    waiver = serializers.CharField(
+        label=_("Written waiver"),
+        help_text=_("In the party's words: that it waives its statement and hearing."),
+        max_length=MAX_TEXT,
+    )
+
+    def apply(self, case):
+        case.waive(**self.validated_data)
+        windows.party_acted(case, actor=self.context["actor"], reason="waived in writing")
+
+
+@register(Case, "windows_elapse")
+class WindowsElapsePayload(Payload):
+    pass
+
+
+class AmountInput(serializers.Serializer):
+    party = serializers.IntegerField(label=_("Party"), min_value=1, max_value=2**31 - 1)
+    amount = serializers.DecimalField(
+        label=_("Fine (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0")
+    )
+
+
+def _amounts(case, given: list[dict], *, ceiling: str, dropping: bool) -> dict:
+    """Check one amount per party: within the law, never above ``ceiling`` (the notice's)."""
+    parties = {p.pk: p for p in case.parties.all()}
+    errors: list[dict] = [{} for _item in given]
+    seen = set()
+    for index, item in enumerate(given):
+        party = parties.get(item["party"])
+        if party is None or item["party"] in seen:
+            errors[index]["party"] = [_("Each party of this case, once.")]
+            continue
+        seen.add(item["party"])
+        amount = item["amount"]
+        cap = getattr(party, ceiling)
+        if party.reviewed_amount is not None and ceiling == "notified_amount":
+            cap = min(cap, party.reviewed_amount) if cap is not None else party.reviewed_amount
+        if dropping and amount == 0:
+            continue
+        refusal = rules.range_refusal(case.basis, party.kind, amount)
+        if refusal:
+            errors[index]["amount"] = [refusal]
+        elif cap is not None and amount > cap:
+            errors[index]["amount"] = [
+                _("The fine may not exceed the %(cap)s yuan the party was told of (art. 45).")
+                % {"cap": f"{cap:.2f}"}
+            ]
+    if not any(errors) and seen != set(parties):
+        raise serializers.ValidationError({"parties": [_("Each party of this case, once.")]})
+    if any(errors):
+        raise serializers.ValidationError({"parties": errors})
+    return {parties[item["party"]]: item["amount"] for item in given}
+
+
+@register(Case, "review_statement")
+class ReviewStatementPayload(Payload):
+    opinion = serializers.CharField(label=_("Review of the statement"), max_length=MAX_TEXT)
+    parties = AmountInput(
+        many=True,
+        label=_("Fines after the statement"),
+        help_text=_("Per party: the same, lower, or 0 to drop it; never higher (art. 45)."),
+    )
+
+    def validate(self, attrs):
+        case = self.context["instance"]
+        attrs["amounts"] = _amounts(
+            case, attrs["parties"], ceiling="notified_amount", dropping=True
+        )
+        return attrs
+
+    def apply(self, case):
+        amounts = self.validated_data["amounts"]
+        case.review_statement(opinion=self.validated_data["opinion"], parties=amounts)
+        for party, amount in amounts.items():
+            party.reviewed_amount = amount
+            party.save(update_fields=["reviewed_amount"])
+
+    def audit_payload(self):
+        return {"opinion": self.data["opinion"], "parties": self.data["parties"]}
+
+
+@register(Case, "decide")
+class DecidePayload(Payload):
+    parties = AmountInput(many=True, label=_("Fines decided"))
+
+    def validate(self, attrs):
+        case = self.context["instance"]
+        today = timezone.localdate(self.context["now"])
+        if case.waived_at is None and any(d.due_date >= today for d in windows.open_windows(case)):
+            raise Invalid(
+                str(
+                    _(
+                        "The party's period to state its case or to ask for a hearing is still "
+                        "open, and it has not waived it in writing."
+                    )
+                )
+            )
+        attrs["amounts"] = _amounts(
+            case, attrs["parties"], ceiling="notified_amount", dropping=False
+        )
+        return attrs
+
+    def apply(self, case):
+        amounts = self.validated_data["amounts"]
+        case.decide(parties=amounts)
+        case.decided_by = self.context["actor"]
+        case.rule_versions = {**case.rule_versions, "decided_under": rules.ART97}
+        for party, amount in amounts.items():
+            party.decided_amount = amount
+            party.save(update_fields=["decided_amount"])
+        windows.decided(case, actor=self.context["actor"], reason="decided")
+
+    def audit_payload(self):
+        return {"parties": self.data["parties"]}
+
+
+@register(Case, "serve")
+class ServeDecisionPayload(_ServicePayload):
+    def apply(self, case):
+        data = self.validated_data
+        case.serve(service_method=data["method"], served_on=data["served_on"])
+        case.save()
+        windows.decision_served(case, actor=self.context["actor"])

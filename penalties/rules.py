@@ -86,3 +86,14 @@ def review_required(case: PenaltyCase, amounts: list[tuple[str, Decimal]]) -> bo
         Kind.PERSON: Decimal(str(settings.CASEWORK_REVIEW_THRESHOLD_PERSON)),
     }
     return any(amount >= thresholds[kind] for kind, amount in amounts)
+
+
+def hearing_eligible(case: PenaltyCase, amounts: list[tuple[str, Decimal]]) -> bool:
+    """Whether the party may ask for a hearing: any suspension, or a fine at the threshold."""
+    if case.suspension_ordered:
+        return True
+    thresholds = {
+        Kind.UNIT: Decimal(str(settings.CASEWORK_HEARING_THRESHOLD_UNIT)),
+        Kind.PERSON: Decimal(str(settings.CASEWORK_HEARING_THRESHOLD_PERSON)),
+    }
+    return any(amount >= thresholds[kind] for kind, amount in amounts)

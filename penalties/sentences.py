@@ -6,7 +6,7 @@ from casework.events import TRANSITION_PERFORMED
 from casework.timeline import Sentence, sentence_register
 from inspections.sentences import _people
 from penalties.events import CASE_FINDING_ADDED, CASE_OPENED
-from penalties.models import PenaltyCase
+from penalties.models import PenaltyCase, PenaltyParty
 
 CAUSES = {
     "finding_disposed": lambda p: _("with the disposition of finding %(n)s") % {"n": p["finding"]},
@@ -98,6 +98,69 @@ def _transferred(event, actor, cache):
     )
 
 
+def _amounts(payload) -> str:
+    return "；".join(f"{_party_name(p)} {p['amount']} 元" for p in payload.get("parties", []))
+
+
+def _party_name(item) -> str:
+    party = PenaltyParty.objects.filter(pk=item.get("party")).first()
+    return party.name if party is not None else ""
+
+
+def _notified(event, actor, cache):
+    return Sentence(
+        _("%(actor)s served the notice of the proposed penalty on %(day)s")
+        % {"actor": actor, "day": event.payload.get("served_on", "")}
+    )
+
+
+def _statement(event, actor, cache):
+    return Sentence(
+        _("%(actor)s stated the party's case: %(text)s")
+        % {"actor": actor, "text": event.payload.get("statement", "")}
+    )
+
+
+def _statement_reviewed(event, actor, cache):
+    return Sentence(
+        _("%(actor)s reviewed the statement (%(opinion)s): %(amounts)s")
+        % {
+            "actor": actor,
+            "opinion": event.payload.get("opinion", ""),
+            "amounts": _amounts(event.payload),
+        }
+    )
+
+
+def _hearing_requested(event, actor, cache):
+    return Sentence(_("%(actor)s requested a hearing") % {"actor": actor})
+
+
+def _waived(event, actor, cache):
+    return Sentence(
+        _("%(actor)s waived in writing the statement and the hearing: %(text)s")
+        % {"actor": actor, "text": event.payload.get("waiver", "")}
+    )
+
+
+def _elapsed(event, actor, cache):
+    return Sentence(_("The party's periods passed without a statement or a request"))
+
+
+def _decided(event, actor, cache):
+    return Sentence(
+        _("%(actor)s decided the penalty: %(amounts)s")
+        % {"actor": actor, "amounts": _amounts(event.payload)}
+    )
+
+
+def _decision_served(event, actor, cache):
+    return Sentence(
+        _("%(actor)s served the decision on %(day)s")
+        % {"actor": actor, "day": event.payload.get("served_on", "")}
+    )
+
+
 def register() -> None:
     sentence_register(CASE_OPENED.action, _opened)
     sentence_register(CASE_FINDING_ADDED.action, _finding_added)
@@ -114,5 +177,13 @@ def register() -> None:
         ),
         ("withdraw", _ended(lambda: _("%(actor)s withdrew the case: %(reason)s"))),
         ("transfer", _transferred),
+        ("notify", _notified),
+        ("submit_statement", _statement),
+        ("review_statement", _statement_reviewed),
+        ("request_hearing", _hearing_requested),
+        ("waive", _waived),
+        ("windows_elapse", _elapsed),
+        ("decide", _decided),
+        ("serve", _decision_served),
     ):
         sentence_register(TRANSITION_PERFORMED.action, render, transition=name, model=PenaltyCase)

@@ -208,3 +208,150 @@ def test_another_enterprise_gets_404_and_its_own_user_sees_the_case(case):
     assert step(stranger, pk, "file").status_code == 404
     assert client_for(case.company).get(url(pk)).status_code == 200
     assert Finding.objects.get(pk=case.finding.pk).penalty_cases.count() == 1
+
+
+# -- the notice, the party's periods, the decision ---------------------------------------
+
+
+def approved_case(case, amount="20000") -> int:
+    pk = stage_one(case)
+    investigate(case, pk)
+    concluded = step(case.officers[0], pk, "conclude", facts="未培训上岗", parties=[unit(amount)])
+    if concluded.json()["state"] == "legal_review":
+        step(case.reviewer, pk, "pass", opinion="同意")
+    assert step(case.supervisor, pk, "approve").json()["state"] == "approved"
+    return pk
+
+
+NOTIFIED_ON = D(2026, 9, 28)
+
+
+def notify(case, pk, on=NOTIFIED_ON):
+    response = step(
+        case.officers[0],
+        pk,
+        "notify",
+        method="in_person",
+        served_on=on.isoformat(),
+        recipient="王经理",
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def party_id(pk) -> int:
+    return PenaltyCase.objects.get(pk=pk).parties.get(kind="unit").pk
+
+
+def windows(pk) -> dict:
+    from casework.models import Deadline
+
+    return {
+        d.kind: (d.status, d.due_date)
+        for d in Deadline.objects.filter(subject_type="penalties.penaltycase", subject_id=str(pk))
+    }
+
+
+def test_a_statement_lowers_the_fine_and_the_decision_never_exceeds_it(case):
+    pk = approved_case(case)
+    notify(case, pk)
+    # Served Monday 28 September: three working days, National Day in between.
+    assert windows(pk)["statement_window"] == ("open", D(2026, 10, 8))
+    assert "hearing_request_window" not in windows(pk)  # 20,000 yuan: no right to a hearing
+    assert windows(pk)["decision"][0] == "open"
+
+    move_to(D(2026, 9, 29))
+    before = writes()
+    early = step(
+        case.supervisor, pk, "decide", parties=[{"party": party_id(pk), "amount": "20000"}]
+    )
+    # Not before the party's periods: refused by the state, in words, naming no code.
+    assert early.status_code == 409, early.content
+    assert early.json()["detail"] == "在“已告知”状态下不能执行“作出处罚决定”。"
+    assert early.json()["state"] == "notified"
+    assert writes() == before
+
+    said = step(case.company, pk, "submit_statement", statement="已立即组织培训，请求从轻处罚")
+    assert said.status_code == 200 and said.json()["state"] == "statement_review"
+    assert windows(pk)["statement_window"][0] == "met"
+    higher = step(
+        case.supervisor,
+        pk,
+        "review_statement",
+        opinion="陈述理由部分成立",
+        parties=[{"party": party_id(pk), "amount": "25000"}],
+    )
+    assert higher.status_code == 400 and "20000.00" in str(higher.json()["parties"][0]["amount"])
+    lowered = step(
+        case.supervisor,
+        pk,
+        "review_statement",
+        opinion="陈述理由部分成立",
+        parties=[{"party": party_id(pk), "amount": "15000"}],
+    )
+    assert lowered.status_code == 200 and lowered.json()["state"] == "decision_pending"
+
+    above = step(
+        case.supervisor, pk, "decide", parties=[{"party": party_id(pk), "amount": "16000"}]
+    )
+    assert above.status_code == 400 and "15000.00" in str(above.json()["parties"][0]["amount"])
+    decided = step(
+        case.supervisor, pk, "decide", parties=[{"party": party_id(pk), "amount": "15000"}]
+    )
+    assert decided.status_code == 200 and decided.json()["state"] == "decided"
+    assert windows(pk)["decision"][0] == "met"
+    served = step(
+        case.officers[0],
+        pk,
+        "serve",
+        method="in_person",
+        served_on="2026-09-29",
+        recipient="王经理",
+    )
+    assert served.status_code == 200 and served.json()["state"] == "awaiting_payment"
+    assert windows(pk)["payment"] == ("open", D(2026, 10, 14))  # 15 calendar days
+
+
+def test_the_periods_passing_move_the_case_to_the_decision_once(case):
+    from casework.sweeps import tick_run
+
+    pk = approved_case(case)
+    notify(case, pk)
+    move_to(D(2026, 10, 8), hour=23)
+    tick_run()
+    assert PenaltyCase.objects.get(pk=pk).state == "notified"  # its whole last day
+    move_to(D(2026, 10, 9), hour=0)
+    tick_run()
+    assert PenaltyCase.objects.get(pk=pk).state == "decision_pending"
+    events = writes()
+    tick_run()
+    assert writes() == events
+    decided = step(
+        case.supervisor, pk, "decide", parties=[{"party": party_id(pk), "amount": "20000"}]
+    )
+    assert decided.status_code == 200, decided.content
+
+
+def test_a_hearing_may_be_requested_at_the_threshold_and_a_waiver_opens_the_decision(case):
+    pk = approved_case(case, amount="50000")
+    notify(case, pk)
+    # 5 working days: 29, 30 September, 8, 9 October and Saturday the 10th (a make-up day)
+    assert windows(pk)["hearing_request_window"] == ("open", D(2026, 10, 10))
+    stranger = make_user(role="enterprise", enterprise=make_enterprise())
+    assert step(stranger, pk, "request_hearing").status_code == 404
+    assert step(case.officers[0], pk, "request_hearing").status_code == 403
+    asked = step(case.company, pk, "request_hearing", reason="对罚款金额有异议")
+    assert asked.status_code == 200 and asked.json()["state"] == "hearing_requested"
+
+
+def test_a_written_waiver_lets_the_bureau_decide_at_once(case):
+    pk = approved_case(case)
+    notify(case, pk)
+    waived = step(case.company, pk, "waive", waiver="本单位放弃陈述、申辩的权利")
+    assert waived.status_code == 200 and waived.json()["state"] == "decision_pending"
+    decided = step(
+        case.supervisor, pk, "decide", parties=[{"party": party_id(pk), "amount": "20000"}]
+    )
+    assert decided.status_code == 200, decided.content
+    zero = PenaltyCase.objects.get(pk=pk).parties.get().decided_amount
+    assert str(zero) == "20000.00"
