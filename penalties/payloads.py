@@ -338,9 +338,13 @@ class AmountInput(serializers.Serializer):
     )
 
 
-def _amounts(case, given: list[dict], *, ceiling: str, dropping: bool) -> dict:
-    """Check one amount per party: within the law, never above ``ceiling`` (the notice's)."""
-    parties = {p.pk: p for p in case.parties.all()}
+def amounts_check(case, given: list[dict], *, ceiling: str, dropping: bool, parties=None) -> dict:
+    """Check one amount per party: within the law, never above ``ceiling`` (the notice's).
+
+    ``parties`` are the case's (read from it when not given). Returns party → amount,
+    or raises a ValidationError naming each party's ``amount`` that is refused.
+    """
+    parties = {p.pk: p for p in (case.parties.all() if parties is None else parties)}
     errors: list[dict] = [{} for _item in given]
     seen = set()
     for index, item in enumerate(given):
@@ -381,7 +385,7 @@ class ReviewStatementPayload(Payload):
 
     def validate(self, attrs):
         case = self.context["instance"]
-        attrs["amounts"] = _amounts(
+        attrs["amounts"] = amounts_check(
             case, attrs["parties"], ceiling="notified_amount", dropping=True
         )
         return attrs
@@ -413,7 +417,7 @@ class DecidePayload(Payload):
                     )
                 )
             )
-        attrs["amounts"] = _amounts(
+        attrs["amounts"] = amounts_check(
             case, attrs["parties"], ceiling="notified_amount", dropping=False
         )
         return attrs
