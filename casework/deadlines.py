@@ -90,13 +90,8 @@ def reminder_handlers() -> dict[str, DeadlineHandler]:
 
 def rule_in_force(*, code: str, on: datetime.date, jurisdiction: Jurisdiction | None) -> PeriodRule:
     """The version of rule ``code`` in force on ``on`` for ``jurisdiction``."""
-    codes = [c for c in (jurisdiction.path.strip("/").split("/") if jurisdiction else []) if c]
-    candidates = list(
-        PeriodRule.objects.filter(code=code, effective_from__lte=on).filter(
-            Q(jurisdiction__isnull=True) | Q(jurisdiction__in=codes)
-        )
-    )
-    if not candidates:
+    found = version_in_force(PeriodRule.objects.filter(code=code), on=on, jurisdiction=jurisdiction)
+    if found is None:
         raise Invalid(
             {
                 "kind": [
@@ -105,6 +100,28 @@ def rule_in_force(*, code: str, on: datetime.date, jurisdiction: Jurisdiction | 
                 ]
             }
         )
+    return found
+
+
+def version_in_force(
+    rows: models.QuerySet, *, on: datetime.date, jurisdiction: Jurisdiction | None
+):
+    """The version of a versioned rule in force on ``on`` for ``jurisdiction``, or None.
+
+    ``rows`` are the versions of one rule, each with ``effective_from`` and a
+    ``jurisdiction`` (null: national). The latest in force wins; on the same day,
+    the one of the nearest jurisdiction (a county's over the city's over the
+    nation's). Every versioned rule table (periods, discretion benchmarks) is read
+    through here.
+    """
+    codes = [c for c in (jurisdiction.path.strip("/").split("/") if jurisdiction else []) if c]
+    candidates = list(
+        rows.filter(effective_from__lte=on).filter(
+            Q(jurisdiction__isnull=True) | Q(jurisdiction__in=codes)
+        )
+    )
+    if not candidates:
+        return None
     depth = {c: i + 1 for i, c in enumerate(codes)}
     return max(candidates, key=lambda r: (r.effective_from, depth.get(r.jurisdiction_id, 0)))
 

@@ -44,9 +44,31 @@ class PartySerializer(serializers.ModelSerializer):
             "id_number",
             "position",
             "proposed_amount",
+            "tier",
+            "tier_label",
+            "tier_range",
+            "tier_circumstances",
             "outside_tier_reason",
             "statutory_range",
         ]
+
+    tier_label = serializers.SerializerMethodField()
+    tier_range = serializers.SerializerMethodField(
+        help_text=_("The applied tier's range (yuan), and whether the benchmark is a sample.")
+    )
+    tier_circumstances = serializers.SerializerMethodField()
+
+    def get_tier_label(self, party) -> str:
+        return str(party.tier_rule.get_tier_display()) if party.tier_rule else ""
+
+    def get_tier_range(self, party) -> dict | None:
+        tier = party.tier_rule
+        if tier is None:
+            return None
+        return {"low": f"{tier.low:.2f}", "high": f"{tier.high:.2f}", "sample": tier.sample}
+
+    def get_tier_circumstances(self, party) -> str:
+        return party.tier_rule.circumstances if party.tier_rule else ""
 
     def get_id_number(self, party) -> str:
         return mask_id_number(party.id_number) if party.id_number else ""
@@ -120,7 +142,7 @@ class PenaltyCaseViewSet(TransitionsMixin, mixins.CreateModelMixin, viewsets.Rea
         return (
             PenaltyCase.objects.visible_to(self.request.user)
             .select_related("enterprise")
-            .prefetch_related("parties__case", "findings")
+            .prefetch_related("parties__case", "parties__tier_rule", "findings")
         )
 
     def get_serializer_class(self):

@@ -500,6 +500,14 @@ class PenaltyParty(models.Model):
     )
     decided_amount = models.DecimalField(_("fine decided (yuan)"), null=True, blank=True, **MONEY)
     tier = models.CharField(_("discretion tier"), max_length=20, blank=True)
+    tier_rule = models.ForeignKey(
+        "penalties.DiscretionTier",
+        verbose_name=_("discretion tier applied"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     outside_tier_reason = models.TextField(_("reason for an amount outside the tier"), blank=True)
 
     class Meta:
@@ -514,3 +522,51 @@ class PenaltyParty(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DiscretionTier(models.Model):
+    """One tier of a discretion benchmark (裁量基准): an amount range within the law's.
+
+    Rows are versioned per jurisdiction (null: national) and effective date, like
+    the period rules, and loaded from a file (``manage.py load_discretion``);
+    ``sample`` marks rows from the project's sample file, which is not law.
+    """
+
+    class Tier(models.TextChoices):
+        LIGHTER = "lighter", _("Lighter")
+        ORDINARY = "ordinary", _("Ordinary")
+        HEAVIER = "heavier", _("Heavier")
+
+    jurisdiction = models.ForeignKey(
+        "casework.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    effective_from = models.DateField(_("effective from"))
+    basis = models.CharField(_("legal basis"), max_length=20, choices=PenaltyCase.Basis.choices)
+    party_kind = models.CharField(
+        _("kind of party"), max_length=10, choices=PenaltyParty.Kind.choices
+    )
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    low = models.DecimalField(_("from (yuan)"), **MONEY)
+    high = models.DecimalField(_("to (yuan)"), **MONEY)
+    circumstances = models.TextField(_("circumstances"))
+    source = models.CharField(_("source"), max_length=300)
+    sample = models.BooleanField(_("sample, not law"), default=False)
+
+    class Meta:
+        verbose_name = _("discretion tier")
+        verbose_name_plural = _("discretion tiers")
+        ordering = ["basis", "party_kind", "-effective_from", "low"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "effective_from", "basis", "party_kind", "tier"],
+                name="one_tier_per_version",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_tier_display()} {self.low}–{self.high}"

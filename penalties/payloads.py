@@ -17,8 +17,8 @@ from casework.exceptions import Invalid
 from casework.identifiers import normalise_id_number, validate_id_number
 from casework.transitions import Payload, register
 from inspections.payloads import officers_resolve
-from penalties import rules, windows
-from penalties.models import PenaltyCase, PenaltyParty
+from penalties import discretion, rules, windows
+from penalties.models import DiscretionTier, PenaltyCase, PenaltyParty
 
 Case = PenaltyCase
 MAX_TEXT = 4000
@@ -90,6 +90,13 @@ class PartyInput(serializers.Serializer):
         decimal_places=2,
         min_value=Decimal("0"),
     )
+    tier = serializers.ChoiceField(
+        label=_("Discretion tier"),
+        choices=[("", "—"), *DiscretionTier.Tier.choices],
+        required=False,
+        allow_blank=True,
+        help_text=_("Required where a discretion benchmark is in force."),
+    )
     outside_tier_reason = serializers.CharField(
         label=_("Reason for an amount outside the tier"),
         required=False,
@@ -120,10 +127,22 @@ class ConcludePayload(Payload):
         problems = []
         if len(units) != 1:
             problems.append(_("The case has exactly one unit among its parties."))
+        today = timezone.localdate(self.context["now"])
         for index, party in enumerate(parties):
             refusal = rules.range_refusal(case.basis, party["kind"], party["amount"])
             if refusal:
                 errors[index]["amount"] = [refusal]
+                continue
+            problems_of_tier, chosen = discretion.tier_check(
+                case=case,
+                kind=party["kind"],
+                tier=party.get("tier", ""),
+                amount=party["amount"],
+                reason=party.get("outside_tier_reason", ""),
+                on=today,
+            )
+            errors[index].update(problems_of_tier)
+            party["tier_rule"] = chosen
             if party["kind"] == Kind.PERSON and not party.get("id_number"):
                 errors[index]["id_number"] = [_("A responsible person is named with an ID number.")]
         if problems:
@@ -137,7 +156,16 @@ class ConcludePayload(Payload):
         required = rules.review_required(case, [(p["kind"], p["amount"]) for p in parties])
         case.conclude(facts=self.validated_data["facts"], parties=parties, review_required=required)
         case.concluded_by = self.context["actor"]
-        case.rule_versions = {**case.rule_versions, "statutory": rules.ART97}
+        versions = {"statutory": rules.ART97}
+        applied = [p["tier_rule"] for p in parties if p.get("tier_rule") is not None]
+        if applied:
+            first = applied[0]
+            versions["discretion"] = {
+                "jurisdiction": first.jurisdiction_id or "national",
+                "effective_from": first.effective_from.isoformat(),
+                "sample": first.sample,
+            }
+        case.rule_versions = {**case.rule_versions, **versions}
         case.save()
         unit = case.parties.filter(kind=Kind.UNIT).first()
         case.parties.filter(kind=Kind.PERSON).delete()
@@ -147,6 +175,8 @@ class ConcludePayload(Payload):
                 "id_number": party.get("id_number", ""),
                 "position": party.get("position", ""),
                 "proposed_amount": party["amount"],
+                "tier": party.get("tier", ""),
+                "tier_rule": party.get("tier_rule"),
                 "outside_tier_reason": party.get("outside_tier_reason", ""),
             }
             if party["kind"] == Kind.UNIT and unit is not None:
@@ -157,7 +187,10 @@ class ConcludePayload(Payload):
                 PenaltyParty.objects.create(case=case, kind=party["kind"], **fields)
 
     def audit_payload(self):
-        data = dict(self.data)
+        data = {"facts": self.data["facts"], "parties": []}
+        for given, party in zip(self.data["parties"], self.validated_data["parties"], strict=True):
+            tier = party.get("tier_rule")
+            data["parties"].append({**given, "tier_rule": tier.pk if tier is not None else None})
         data["review_required"] = self.context["instance"].review_required
         return data
 

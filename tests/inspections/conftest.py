@@ -8,7 +8,9 @@ from tests.registry.factories import make_trainer, make_worker, valid_id_number
 def plant(enterprise):
     """The enterprise, with a designated internal trainer for ``JOB``."""
     # A designated trainer is one of the enterprise's registered workers.
-    trainer = make_worker(enterprise=enterprise, id_number=valid_id_number(900), job=JOB)
+    # Born in another year than the sequence's workers: their numbers never meet.
+    trainer_id = valid_id_number(900, born="19800101")
+    trainer = make_worker(enterprise=enterprise, id_number=trainer_id, job=JOB)
     make_trainer(enterprise=enterprise, id_number=trainer.id_number, job=JOB)
     return enterprise
 

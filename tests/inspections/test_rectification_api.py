@@ -70,7 +70,9 @@ class Case:
     def __init__(self):
         move_to(INSPECTED_ON)
         self.enterprise = make_enterprise(name="南宁示范化工有限公司")
-        trainer = make_worker(enterprise=self.enterprise, id_number=valid_id_number(900), job=JOB)
+        # Born in another year than the sequence's workers: their numbers never meet.
+        trainer_id = valid_id_number(900, born="19800101")
+        trainer = make_worker(enterprise=self.enterprise, id_number=trainer_id, job=JOB)
         make_trainer(enterprise=self.enterprise, id_number=trainer.id_number, job=JOB)
         self.officers = [make_user(role="officer", jurisdiction="450103") for _ in range(2)]
         self.supervisor = make_user(role="supervisor", jurisdiction="450103")

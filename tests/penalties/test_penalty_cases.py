@@ -355,3 +355,66 @@ def test_a_written_waiver_lets_the_bureau_decide_at_once(case):
     assert decided.status_code == 200, decided.content
     zero = PenaltyCase.objects.get(pk=pk).parties.get().decided_amount
     assert str(zero) == "20000.00"
+
+
+# -- discretion benchmarks -------------------------------------------------------------
+
+
+@pytest.fixture
+def benchmark(db):
+    from penalties.discretion import SAMPLE, benchmarks_load
+
+    return benchmarks_load(SAMPLE)
+
+
+def test_with_a_benchmark_the_tier_is_named_and_an_amount_outside_it_needs_a_reason(
+    case, benchmark
+):
+    assert benchmark == 9
+    pk = stage_one(case)
+    investigate(case, pk)
+    before = writes()
+    untiered = step(case.officers[0], pk, "conclude", facts="x", parties=[unit("20000")])
+    assert untiered.status_code == 400 and "tier" in untiered.json()["parties"][0]
+    outside = step(
+        case.officers[0], pk, "conclude", facts="x", parties=[unit("20000", tier="ordinary")]
+    )
+    assert outside.status_code == 400
+    assert "30000.00" in outside.json()["parties"][0]["outside_tier_reason"][0]
+    assert writes() == before
+    reasoned = step(
+        case.officers[0],
+        pk,
+        "conclude",
+        facts="x",
+        parties=[unit("20000", tier="ordinary", outside_tier_reason="当场改正，酌情从轻")],
+    )
+    assert reasoned.status_code == 200, reasoned.content
+    (party,) = reasoned.json()["parties"]
+    assert (party["tier"], party["tier_label"]) == ("ordinary", "一般")
+    assert party["tier_range"] == {"low": "30000.00", "high": "70000.00", "sample": True}
+    assert "3至5人" in party["tier_circumstances"]
+    versions = PenaltyCase.objects.get(pk=pk).rule_versions
+    assert versions["discretion"] == {
+        "jurisdiction": "national",
+        "effective_from": "2021-09-01",
+        "sample": True,
+    }
+
+
+def test_a_benchmark_file_with_a_tier_outside_the_law_is_refused_whole(db, tmp_path):
+    from casework.exceptions import Invalid
+    from penalties.discretion import COLUMNS, benchmarks_load
+    from penalties.models import DiscretionTier
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        ",".join(COLUMNS)
+        + "\n,2026-01-01,art97_stage1,unit,lighter,1000,30000,x,test,no"
+        + "\n,2026-01-01,art97_stage1,unit,heavier,70000,120000,x,test,no\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(Invalid) as refused:
+        benchmarks_load(bad)
+    assert refused.value.errors == {"low": ["第 3 行：该档次超出法定罚款幅度。"]}
+    assert DiscretionTier.objects.count() == 0
