@@ -414,6 +414,23 @@ class PenaltyCase(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        source=State.PROPOSED,
+        target=State.DECIDED,
+        permission=_is_officer,
+        custom={
+            "label": _("Decide on the spot"),
+            "confirm": _(
+                "Decide the fine on the spot (simple procedure)? The decision is handed to "
+                "the party at once and cannot be changed."
+            ),
+        },
+    )
+    def decide_on_spot(self, *, facts, parties):
+        self.facts = facts
+        self.decided_at = clock.now()
+
+    @transition(
+        field=state,
         source=State.DECIDED,
         target=State.AWAITING_PAYMENT,
         permission=_is_officer_or_supervisor,

@@ -476,3 +476,36 @@ class ServeDecisionPayload(_ServicePayload):
         case.serve(service_method=data["method"], served_on=data["served_on"])
         case.save()
         windows.decision_served(case, actor=self.context["actor"])
+
+
+@register(Case, "decide_on_spot")
+class DecideOnSpotPayload(Payload):
+    """The simple procedure (当场处罚): one step from the proposal to the decision."""
+
+    facts = serializers.CharField(label=_("Facts found"), max_length=MAX_TEXT)
+    amount = serializers.DecimalField(
+        label=_("Fine on the unit (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+    )
+
+    def validate(self, attrs):
+        case = self.context["instance"]
+        amount = attrs["amount"]
+        refusal = rules.range_refusal(case.basis, Kind.UNIT, amount) or rules.on_the_spot_refusal(
+            Kind.UNIT, amount
+        )
+        if refusal:
+            raise serializers.ValidationError({"amount": [refusal]})
+        return attrs
+
+    def apply(self, case):
+        amount = self.validated_data["amount"]
+        case.decide_on_spot(facts=self.validated_data["facts"], parties={})
+        case.decided_by = self.context["actor"]
+        case.rule_versions = {**case.rule_versions, "decided_under": rules.ART51}
+        case.save()
+        case.parties.filter(kind=Kind.UNIT).update(
+            proposed_amount=amount, notified_amount=amount, decided_amount=amount
+        )

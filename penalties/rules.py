@@ -97,3 +97,23 @@ def hearing_eligible(case: PenaltyCase, amounts: list[tuple[str, Decimal]]) -> b
         Kind.PERSON: Decimal(str(settings.CASEWORK_HEARING_THRESHOLD_PERSON)),
     }
     return any(amount >= thresholds[kind] for kind, amount in amounts)
+
+
+# Administrative Penalty Law (2021) art. 51: on the spot, at most 200 yuan for a person
+# and 3,000 yuan for an organisation, where the facts are certain and the basis is law.
+ON_THE_SPOT = {Kind.UNIT: Decimal("3000"), Kind.PERSON: Decimal("200")}
+ART51 = "《行政处罚法》（2021年修订）第五十一条"
+
+
+def on_the_spot_refusal(kind: str, amount: Decimal) -> str | None:
+    limit = ON_THE_SPOT[kind]
+    if amount <= limit:
+        return None
+    return str(
+        _("%(article)s: a fine decided on the spot is at most %(limit)s yuan for %(whom)s.")
+        % {
+            "article": ART51,
+            "limit": f"{limit:,.0f}",
+            "whom": _("an organisation") if kind == Kind.UNIT else _("a person"),
+        }
+    )

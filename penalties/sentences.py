@@ -161,6 +161,13 @@ def _decision_served(event, actor, cache):
     )
 
 
+def _on_spot(event, actor, cache):
+    return Sentence(
+        _("%(actor)s decided a fine of %(amount)s yuan on the spot")
+        % {"actor": actor, "amount": event.payload.get("amount", "")}
+    )
+
+
 def register() -> None:
     sentence_register(CASE_OPENED.action, _opened)
     sentence_register(CASE_FINDING_ADDED.action, _finding_added)
@@ -185,5 +192,6 @@ def register() -> None:
         ("windows_elapse", _elapsed),
         ("decide", _decided),
         ("serve", _decision_served),
+        ("decide_on_spot", _on_spot),
     ):
         sentence_register(TRANSITION_PERFORMED.action, render, transition=name, model=PenaltyCase)

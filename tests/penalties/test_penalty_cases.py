@@ -4,6 +4,8 @@ Through the API, as the people involved would, on the simulated clock of the
 rectification tests (an inspection on Monday 2026-09-28).
 """
 
+from decimal import Decimal
+
 import pytest
 from django.utils import translation
 
@@ -418,3 +420,16 @@ def test_a_benchmark_file_with_a_tier_outside_the_law_is_refused_whole(db, tmp_p
         benchmarks_load(bad)
     assert refused.value.errors == {"low": ["第 3 行：该档次超出法定罚款幅度。"]}
     assert DiscretionTier.objects.count() == 0
+
+
+def test_on_the_spot_an_organisation_is_fined_at_most_3000_yuan(case):
+    pk = stage_one(case)
+    before = writes()
+    over = step(case.officers[0], pk, "decide_on_spot", facts="1人未培训上岗", amount="3001")
+    assert over.status_code == 400
+    assert "第五十一条" in over.json()["amount"][0] and "3,000" in over.json()["amount"][0]
+    assert writes() == before
+    assert step(case.supervisor, pk, "decide_on_spot", facts="x", amount="2000").status_code == 403
+    done = step(case.officers[0], pk, "decide_on_spot", facts="1人未培训上岗", amount="3000")
+    assert done.status_code == 200 and done.json()["state"] == "decided"
+    assert PenaltyCase.objects.get(pk=pk).parties.get().decided_amount == Decimal("3000")
