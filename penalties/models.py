@@ -62,6 +62,10 @@ def _is_party(case, user) -> bool:
     return getattr(user, "is_enterprise_user", False) and user.enterprise_id == case.enterprise_id
 
 
+def _is_presider(case, user) -> bool:
+    return user.is_authenticated and case.hearing_presider_id == user.pk
+
+
 def _hearing_eligible(case) -> bool:
     return case.hearing_eligible
 
@@ -107,6 +111,9 @@ class PenaltyCase(FSMModelMixin, models.Model):
         State.NOTIFIED,
         State.STATEMENT_REVIEW,
         State.HEARING_REQUESTED,
+        State.HEARING_SCHEDULED,
+        State.HEARING_HELD,
+        State.POST_HEARING_REVIEW,
         State.DECISION_PENDING,
     )
 
@@ -205,6 +212,19 @@ class PenaltyCase(FSMModelMixin, models.Model):
     waiver = models.TextField(_("written waiver"), blank=True)
     waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
     hearing_requested_at = models.DateTimeField(_("hearing requested at"), null=True, blank=True)
+    hearing_on = models.DateField(_("hearing on"), null=True, blank=True)
+    hearing_notice_served_on = models.DateField(
+        _("hearing notice served on"), null=True, blank=True
+    )
+    hearing_presider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hearing presider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hearing_record = models.TextField(_("hearing record"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -280,6 +300,13 @@ class PenaltyCase(FSMModelMixin, models.Model):
         field=state,
         source=State.LEGAL_REVIEW,
         target=State.CONCLUDED,
+        permission=_is_reviewer_who_did_not_investigate,
+        custom={"label": _("Pass the legal review")},
+    )
+    @transition(
+        field=state,
+        source=State.POST_HEARING_REVIEW,
+        target=State.DECISION_PENDING,
         permission=_is_reviewer_who_did_not_investigate,
         custom={"label": _("Pass the legal review")},
     )
@@ -367,6 +394,44 @@ class PenaltyCase(FSMModelMixin, models.Model):
     )
     def request_hearing(self, *, reason=""):
         self.hearing_requested_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.HEARING_REQUESTED,
+        target=State.HEARING_SCHEDULED,
+        permission=_is_supervisor,
+        custom={
+            "label": _("Schedule the hearing"),
+            "confirm": _("Set the hearing on this day, with this presider?"),
+        },
+    )
+    def schedule_hearing(self, *, hearing_on, notice_served_on, presider):
+        self.hearing_on = hearing_on
+        self.hearing_notice_served_on = notice_served_on
+        self.hearing_presider = presider
+
+    @transition(
+        field=state,
+        source=State.HEARING_SCHEDULED,
+        target=State.HEARING_HELD,
+        permission=_is_presider,
+        custom={
+            "label": _("Record the hearing"),
+            "confirm": _("Record the hearing as held? Its record cannot be changed afterwards."),
+        },
+    )
+    def hold_hearing(self, *, record):
+        self.hearing_record = record
+
+    @transition(
+        field=state,
+        source=State.HEARING_HELD,
+        target=State.POST_HEARING_REVIEW,
+        permission=_is_officer_or_supervisor,
+        custom={"label": _("Send for legal review after the hearing")},
+    )
+    def send_to_review(self, *, note=""):
+        self.review_required = True
 
     @transition(
         field=state,

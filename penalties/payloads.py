@@ -7,15 +7,19 @@ party's ``amount``; nothing is written.
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from casework.dates import validate_real_date
-from casework.exceptions import Invalid
+from casework.deadlines import period_compute
+from casework.exceptions import Forbidden, Invalid
 from casework.identifiers import normalise_id_number, validate_id_number
 from casework.transitions import Payload, register
+from casework.visibility import jurisdiction_q
+from casework.workdays import WORKING_DAYS
 from inspections.payloads import officers_resolve
 from penalties import discretion, rules, windows
 from penalties.models import DiscretionTier, PenaltyCase, PenaltyParty
@@ -509,3 +513,81 @@ class DecideOnSpotPayload(Payload):
         case.parties.filter(kind=Kind.UNIT).update(
             proposed_amount=amount, notified_amount=amount, decided_amount=amount
         )
+
+
+# -- the hearing ----------------------------------------------------------------------
+
+
+@register(Case, "schedule_hearing")
+class ScheduleHearingPayload(Payload):
+    hearing_on = serializers.DateField(label=_("Hearing on"), validators=[validate_real_date])
+    notice_served_on = serializers.DateField(
+        label=_("Hearing notice served on"),
+        help_text=_("At least 7 working days before the hearing (art. 64)."),
+        validators=[validate_real_date],
+    )
+    presider = serializers.CharField(
+        label=_("Presider"),
+        help_text=_("Username of the staff member who presides; not one who investigated."),
+        max_length=150,
+    )
+
+    def validate(self, attrs):
+        case = self.context["instance"]
+        actor = self.context["actor"]
+        today = timezone.localdate(self.context["now"])
+        presider = (
+            get_user_model()
+            .objects.filter(jurisdiction_q(actor, "jurisdiction__path"))
+            .filter(username=attrs["presider"], is_active=True)
+            .exclude(role="enterprise")
+            .first()
+        )
+        if presider is None:
+            raise serializers.ValidationError(
+                {"presider": [_("No active staff member of your jurisdiction has this username.")]}
+            )
+        if case.investigators.filter(pk=presider.pk).exists():
+            raise Forbidden(_("An officer who investigated the case may not preside its hearing."))
+        errors = {}
+        if attrs["notice_served_on"] > today:
+            errors["notice_served_on"] = [_("The service date cannot be in the future.")]
+        else:
+            earliest = period_compute(
+                jurisdiction=case.enterprise.jurisdiction,
+                start=attrs["notice_served_on"],
+                length=7,
+                unit=WORKING_DAYS,
+            ).due
+            if attrs["hearing_on"] < earliest:
+                errors["hearing_on"] = [
+                    _("The hearing is at least 7 working days after its notice: %(day)s or later.")
+                    % {"day": earliest.isoformat()}
+                ]
+        if errors:
+            raise serializers.ValidationError(errors)
+        attrs["presider"] = presider
+        return attrs
+
+    def audit_payload(self):
+        data = dict(self.data)
+        data["presider"] = self.validated_data["presider"].username
+        return data
+
+
+@register(Case, "hold_hearing")
+class HoldHearingPayload(Payload):
+    record = serializers.CharField(label=_("Hearing record"), max_length=MAX_TEXT * 5)
+
+    def validate(self, attrs):
+        case = self.context["instance"]
+        if case.hearing_on and timezone.localdate(self.context["now"]) < case.hearing_on:
+            raise Invalid(str(_("The hearing is set for %(day)s.") % {"day": case.hearing_on}))
+        return attrs
+
+
+@register(Case, "send_to_review")
+class SendToReviewPayload(Payload):
+    note = serializers.CharField(
+        label=_("Note"), required=False, allow_blank=True, max_length=MAX_TEXT
+    )

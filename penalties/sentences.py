@@ -168,6 +168,24 @@ def _on_spot(event, actor, cache):
     )
 
 
+def _hearing_scheduled(event, actor, cache):
+    presider = "、".join(_people(cache, [event.payload.get("presider", "")]))
+    return Sentence(
+        _("%(actor)s set the hearing for %(day)s, presided by %(presider)s")
+        % {"actor": actor, "day": event.payload.get("hearing_on", ""), "presider": presider}
+    )
+
+
+def _hearing_held(event, actor, cache):
+    return Sentence(_("%(actor)s recorded the hearing") % {"actor": actor})
+
+
+def _sent_to_review(event, actor, cache):
+    return Sentence(
+        _("%(actor)s sent the case for legal review after the hearing") % {"actor": actor}
+    )
+
+
 def register() -> None:
     sentence_register(CASE_OPENED.action, _opened)
     sentence_register(CASE_FINDING_ADDED.action, _finding_added)
@@ -193,5 +211,8 @@ def register() -> None:
         ("decide", _decided),
         ("serve", _decision_served),
         ("decide_on_spot", _on_spot),
+        ("schedule_hearing", _hearing_scheduled),
+        ("hold_hearing", _hearing_held),
+        ("send_to_review", _sent_to_review),
     ):
         sentence_register(TRANSITION_PERFORMED.action, render, transition=name, model=PenaltyCase)

@@ -433,3 +433,71 @@ def test_on_the_spot_an_organisation_is_fined_at_most_3000_yuan(case):
     done = step(case.officers[0], pk, "decide_on_spot", facts="1人未培训上岗", amount="3000")
     assert done.status_code == 200 and done.json()["state"] == "decided"
     assert PenaltyCase.objects.get(pk=pk).parties.get().decided_amount == Decimal("3000")
+
+
+def test_stage_two_with_a_hearing_and_the_legal_review_after_it(case):
+    from casework.sweeps import tick_run
+
+    order_id = case.issue()
+    case.serve(order_id)
+    move_to(D(2026, 10, 10), hour=1)
+    tick_run()
+    assert case.reinspect(order_id, rectified=False).status_code == 200
+    pk = PenaltyCase.objects.get(basis="art97_stage2").pk
+    investigate(case, pk)
+    person = {
+        "kind": "person",
+        "name": "王经理",
+        "id_number": "450103199207150313",
+        "amount": "30000",
+    }
+    step(case.officers[0], pk, "conclude", facts="逾期未改正", parties=[unit("150000"), person])
+    assert step(case.reviewer, pk, "pass", opinion="同意").json()["state"] == "concluded"
+    assert step(case.supervisor, pk, "approve").json()["state"] == "approved"
+    move_to(D(2026, 10, 12))
+    notify(case, pk, on=D(2026, 10, 12))
+    asked = step(case.company, pk, "request_hearing", reason="对罚款有异议")
+    assert asked.json()["state"] == "hearing_requested"
+
+    presider = make_user(role="supervisor", jurisdiction="450103")
+    investigator = case.officers[0]
+    refused = step(
+        case.supervisor,
+        pk,
+        "schedule_hearing",
+        hearing_on="2026-10-30",
+        notice_served_on="2026-10-12",
+        presider=investigator.username,
+    )
+    assert refused.status_code == 403  # who investigated may not preside
+    early = step(
+        case.supervisor,
+        pk,
+        "schedule_hearing",
+        hearing_on="2026-10-20",
+        notice_served_on="2026-10-12",
+        presider=presider.username,
+    )
+    assert early.status_code == 400 and "2026-10-21" in early.json()["hearing_on"][0]
+    scheduled = step(
+        case.supervisor,
+        pk,
+        "schedule_hearing",
+        hearing_on="2026-10-21",
+        notice_served_on="2026-10-12",
+        presider=presider.username,
+    )
+    assert scheduled.json()["state"] == "hearing_scheduled"
+    move_to(D(2026, 10, 21))
+    assert step(case.supervisor, pk, "hold_hearing", record="x").status_code == 403
+    held = step(presider, pk, "hold_hearing", record="当事人陈述：已部分整改。")
+    assert held.json()["state"] == "hearing_held"
+    sent = step(case.officers[0], pk, "send_to_review")
+    assert sent.json()["state"] == "post_hearing_review"
+    assert step(case.supervisor, pk, "decide", parties=[]).status_code == 409
+    passed = step(case.reviewer, pk, "pass", opinion="听证后维持")
+    assert passed.json()["state"] == "decision_pending"
+    parties = PenaltyCase.objects.get(pk=pk).parties.all()
+    amounts = [{"party": p.pk, "amount": str(p.notified_amount)} for p in parties]
+    decided = step(case.supervisor, pk, "decide", parties=amounts)
+    assert decided.status_code == 200 and decided.json()["state"] == "decided"
