@@ -168,10 +168,13 @@ def collection_of(label: str) -> str:
 
 def supervisors_for(jurisdiction) -> list:
     """Active supervisors whose jurisdiction holds ``jurisdiction``, the nearest first."""
+    return staff_for(jurisdiction, role="supervisor")
+
+
+def staff_for(jurisdiction, *, role: str) -> list:
+    """Active staff of ``role`` whose jurisdiction holds ``jurisdiction``, the nearest first."""
     codes = [code for code in jurisdiction.path.strip("/").split("/") if code]
-    found = get_user_model().objects.filter(
-        role="supervisor", is_active=True, jurisdiction_id__in=codes
-    )
+    found = get_user_model().objects.filter(role=role, is_active=True, jurisdiction_id__in=codes)
     depth = {code: i for i, code in enumerate(codes)}
     return sorted(found, key=lambda user: (-depth[user.jurisdiction_id], user.pk))
 

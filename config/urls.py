@@ -23,6 +23,7 @@ from inspections.flows import RectificationFlow
 from inspections.order_api import RectificationOrderViewSet
 from inspections.site import InspectionsApp
 from penalties.api import PenaltyCaseViewSet
+from penalties.flows import PenaltyFlow
 from registry.api import (
     CertificateViewSet,
     EnterpriseViewSet,
@@ -62,7 +63,7 @@ api_urls = [
     path("", include(router.urls)),
 ]
 
-flows = [FlowViewset(RectificationFlow), FlowViewset(EscalationFlow)]
+flows = [FlowViewset(RectificationFlow), FlowViewset(PenaltyFlow), FlowViewset(EscalationFlow)]
 staff_site = StaffSite(viewsets=[WorkflowApp(flow_viewsets=flows), InspectionsApp()])
 
 urlpatterns = [

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+from viewflow.workflow.models import Process
 
 from casework import clock
 from casework.transitions import system_only
@@ -652,3 +653,25 @@ class DiscretionTier(models.Model):
 
     def __str__(self):
         return f"{self.get_tier_display()} {self.low}–{self.high}"
+
+
+class CaseProcess(Process):
+    """The routing of one penalty case's work (``penalties.flows.PenaltyFlow``): one per case."""
+
+    case = models.OneToOneField(
+        PenaltyCase,
+        verbose_name=_("penalty case"),
+        on_delete=models.PROTECT,
+        related_name="process",
+    )
+
+    class Meta:
+        verbose_name = _("penalty case process")
+        verbose_name_plural = _("penalty case processes")
+
+    def case_subject(self) -> tuple[str, str]:
+        return PenaltyCase._meta.label_lower, str(self.case_id)
+
+    @property
+    def summary(self) -> str:
+        return str(self.case)

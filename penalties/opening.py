@@ -11,6 +11,7 @@ transition's transaction: a refused disposition or re-inspection opens nothing.
 """
 
 from casework import clock
+from casework.transitions import observers_notify
 from inspections.flows import stage_two_filed
 from inspections.models import Finding, RectificationOrder
 from penalties import events
@@ -34,6 +35,7 @@ def open_case(
     if finding is not None:
         case.findings.add(finding)
     events.case_opened(case=case, actor=actor, cause=cause, finding=finding, order=order)
+    observers_notify(case, "", actor)  # its flow starts with it
     return case
 
 

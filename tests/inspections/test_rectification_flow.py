@@ -53,7 +53,12 @@ def inbox(user) -> list[dict]:
 
 
 def steps(user) -> list[tuple[str, str, str]]:
-    return [(t["step"], t["collection"], t["object_id"]) for t in inbox(user)]
+    """The user's tasks on rectification orders (the penalty case has its own)."""
+    return [
+        (t["step"], t["collection"], t["object_id"])
+        for t in inbox(user)
+        if t["collection"] == "rectification-orders"
+    ]
 
 
 def test_on_time_report_serve_answer_reinspect_then_the_flow_ends(case):
@@ -64,6 +69,11 @@ def test_on_time_report_serve_answer_reinspect_then_the_flow_ends(case):
     assert inbox(officer)[0]["step_label"] == "送达整改指令书"
     assert inbox(officer)[0]["page"] == f"/inspections/orders/{order_id}/"
     assert steps(case.company) == [] and steps(case.supervisor) == []
+    # The stage-one penalty case opened with the order: filing it is the supervisor's.
+    penalty = PenaltyCase.objects.get(rectification_order_id=order_id)
+    assert [(t["step"], t["collection"], t["object_id"]) for t in inbox(case.supervisor)] == [
+        ("file", "penalty-cases", str(penalty.pk))
+    ]
 
     # The task's page leads to the order's page, where the service is recorded.
     browser = Client()

@@ -31,7 +31,26 @@ def url(pk, suffix=""):
 
 
 def step(user, pk, name, **body):
-    return client_for(user).post(url(pk, f"transitions/{name}/"), body, format="json")
+    response = client_for(user).post(url(pk, f"transitions/{name}/"), body, format="json")
+    in_step(pk)  # after every attempt, done or refused, the flow agrees with the state
+    return response
+
+
+def in_step(pk) -> None:
+    """The case's open task is the one its state waits on (penalties.flows.WAITS_ON)."""
+    from viewflow.workflow.models import Task
+
+    from penalties.flows import WAITS_ON
+    from penalties.models import CaseProcess
+
+    case = PenaltyCase.objects.get(pk=pk)
+    process = CaseProcess.objects.get(case=case)
+    names = [
+        t.flow_task.name
+        for t in Task.objects.filter(process=process, status__in=("NEW", "ASSIGNED", "STARTED"))
+    ]
+    expected = WAITS_ON.get(case.state)
+    assert names == ([expected] if expected else []), (case.state, names)
 
 
 def writes() -> int:
@@ -42,6 +61,7 @@ def stage_one(case) -> int:
     case.issue()
     finding = client_for(case.officers[0]).get(f"/api/v1/findings/{case.finding.pk}/").json()
     assert finding["penalty_case"] is not None
+    in_step(finding["penalty_case"])
     return finding["penalty_case"]
 
 
@@ -325,6 +345,7 @@ def test_the_periods_passing_move_the_case_to_the_decision_once(case):
     move_to(D(2026, 10, 9), hour=0)
     tick_run()
     assert PenaltyCase.objects.get(pk=pk).state == "decision_pending"
+    in_step(pk)
     events = writes()
     tick_run()
     assert writes() == events
