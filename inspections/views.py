@@ -28,17 +28,9 @@ from casework.transitions import (
 )
 from inspections.filters import InspectionFilter
 from inspections.forms import InspectionPlanForm, TransitionForm
-from inspections.models import Finding, Inspection, RectificationOrder
+from inspections.models import Finding, Inspection
 from inspections.order_api import OrderDocumentSerializer
 from inspections.services import inspection_create
-
-
-def _state_label(value: str) -> str:
-    for model in (Inspection, Finding, RectificationOrder):
-        label = state_label(model, value)
-        if label != value:
-            return label
-    return value
 
 
 def _initial(inspection: Inspection) -> dict:
@@ -129,12 +121,15 @@ def _perform(request, *, queryset, pk: int, name: str, form: TransitionForm, now
                     "“%(state)s”. Last change: %(what)s. Nothing was done: look, then try again."
                 )
                 % {
-                    "state": _state_label(exc.state),
+                    "state": state_label(queryset.model, exc.state),
                     "what": changed[-1].sentence if changed else "—",
                 },
             )
             return True
-        messages.error(request, now_in % {"message": exc.message, "state": _state_label(exc.state)})
+        messages.error(
+            request,
+            now_in % {"message": exc.message, "state": state_label(queryset.model, exc.state)},
+        )
         return True
     except Invalid as exc:
         form.add_payload_errors(exc.errors)

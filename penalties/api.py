@@ -30,6 +30,15 @@ class PartySerializer(serializers.ModelSerializer):
     proposed_amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, read_only=True, allow_null=True
     )
+    notified_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
+    reviewed_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
+    decided_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
     statutory_range = serializers.SerializerMethodField(
         help_text=_("The law's range of the fine for this party: low, high (yuan), article.")
     )
@@ -44,6 +53,9 @@ class PartySerializer(serializers.ModelSerializer):
             "id_number",
             "position",
             "proposed_amount",
+            "notified_amount",
+            "reviewed_amount",
+            "decided_amount",
             "tier",
             "tier_label",
             "tier_range",

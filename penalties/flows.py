@@ -162,3 +162,17 @@ def case_follow(case: PenaltyCase, name: str, actor) -> None:
     with PenaltyFlow.lock(process.pk):
         for task in tasks_open(process):
             task_complete(task, actor)
+
+
+def case_next_step(case: PenaltyCase) -> tuple[str, str] | None:
+    """Who acts next on ``case`` and what: (the task's title, whose it is), or None."""
+    process = CaseProcess.objects.filter(case_id=case.pk).first()
+    tasks = tasks_open(process) if process is not None else []
+    if not tasks:
+        return None
+    task = tasks[0]
+    if task.flow_task.task_type == "FUNCTION":
+        return str(task.flow_task.task_title), case.enterprise.name
+    owner = task.owner
+    name = (owner.get_full_name() if owner else "") or str(_("Not assigned"))
+    return str(task.flow_task.task_title), name

@@ -13,6 +13,7 @@ Money is ``Decimal`` in yuan with fen (``decimal_places=2``), never a float.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from viewflow.workflow.models import Process
@@ -253,6 +254,9 @@ class PenaltyCase(FSMModelMixin, models.Model):
             "pk": self.pk,
             "enterprise": self.enterprise,
         }
+
+    def get_absolute_url(self) -> str:
+        return reverse("penalties:case", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:
