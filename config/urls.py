@@ -24,6 +24,7 @@ from inspections.order_api import RectificationOrderViewSet
 from inspections.site import InspectionsApp
 from penalties.api import PenaltyCaseViewSet
 from penalties.flows import PenaltyFlow
+from penalties.site import PenaltiesApp
 from registry.api import (
     CertificateViewSet,
     EnterpriseViewSet,
@@ -64,7 +65,9 @@ api_urls = [
 ]
 
 flows = [FlowViewset(RectificationFlow), FlowViewset(PenaltyFlow), FlowViewset(EscalationFlow)]
-staff_site = StaffSite(viewsets=[WorkflowApp(flow_viewsets=flows), InspectionsApp()])
+staff_site = StaffSite(
+    viewsets=[WorkflowApp(flow_viewsets=flows), InspectionsApp(), PenaltiesApp()]
+)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
