@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -66,6 +67,22 @@ class CaseworkFlow(flow.Flow):
     def has_manage_permission(self, user, obj=None):
         # Undo, cancel and revive would move tasks away from the legal state.
         return False
+
+
+# A task nobody could be assigned carries this permission, which no user holds: it is
+# then in nobody's queue rather than in everyone's.
+UNASSIGNED = "casework.route_case"
+
+
+def staff_task(title, description, owner, then):
+    """A person's task in a flow of ours: its page is the case's, assigned at creation."""
+    return (
+        flow.View(subject_page)
+        .Annotation(title=title, description=description)
+        .Assign(owner)
+        .Permission(UNASSIGNED)
+        .Next(then)
+    )
 
 
 def task_actor(task: Task, actor) -> None:
@@ -106,9 +123,24 @@ def process_cancel(process, flow_class) -> None:
 
 
 def _now():
-    from django.utils import timezone
-
     return timezone.now()
+
+
+def next_step(process, *, party: str) -> tuple[str, str] | None:
+    """Who acts next in ``process`` and what: (the task's title, whose it is), or None.
+
+    A ``Handle`` waits on ``party`` (the enterprise's name); a person's task on its owner.
+    """
+    tasks = tasks_open(process) if process is not None else []
+    if not tasks:
+        return None
+    task = tasks[0]
+    if task.flow_task.task_type == "FUNCTION":
+        return str(task.flow_task.task_title), party
+    owner = task.owner
+    return str(task.flow_task.task_title), (owner.get_full_name() if owner else "") or str(
+        _("Not assigned")
+    )
 
 
 def subject_of(label: str, pk: str) -> models.Model | None:
@@ -195,7 +227,7 @@ class EscalationFlow(CaseworkFlow):
             summary_template="{{ process.summary }}",
         )
         .Assign(this.supervisor)
-        .Permission("casework.attend_escalation")  # unassigned: in nobody's queue
+        .Permission(UNASSIGNED)
         .Next(this.end)
     )
     end = flow.End()

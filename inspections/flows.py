@@ -23,8 +23,9 @@ from viewflow.workflow import flow
 from casework.flows import (
     CaseworkFlow,
     escalations_settle,
+    next_step,
     process_cancel,
-    subject_page,
+    staff_task,
     supervisors_for,
     task_complete,
     tasks_open,
@@ -33,9 +34,6 @@ from inspections.models import OrderProcess, RectificationOrder
 from inspections.orders import EXTENSION_ANSWER, REINSPECTION
 
 State = RectificationOrder.State
-
-# A task nobody is assigned stays out of every queue (no user holds this permission).
-UNASSIGNED = "inspections.route_rectification_order"
 
 # The task each transition answers.
 ANSWERS = {
@@ -74,15 +72,11 @@ class RectificationFlow(CaseworkFlow):
     process_summary_template = "{{ process.summary }}"
 
     start = flow.StartHandle(this.started).Next(this.serve)
-    serve = (
-        flow.View(subject_page)
-        .Annotation(
-            title=_("Serve the order"),
-            description=_("Serve the order on the enterprise and record how it was served."),
-        )
-        .Assign(this.officer)
-        .Permission(UNASSIGNED)
-        .Next(this.answer)
+    serve = staff_task(
+        _("Serve the order"),
+        _("Serve the order on the enterprise and record how it was served."),
+        this.officer,
+        this.answer,
     )
     answer = (
         flow.Handle(this.answered)
@@ -95,36 +89,24 @@ class RectificationFlow(CaseworkFlow):
     after_answer = (
         flow.Switch().Case(this.decide_extension, this.extension_asked).Default(this.reinspect)
     )
-    decide_extension = (
-        flow.View(subject_page)
-        .Annotation(
-            title=_("Decide on the extension"),
-            description=_("Grant or refuse the extension within five working days."),
-        )
-        .Assign(this.supervisor)
-        .Permission(UNASSIGNED)
-        .Next(this.answer)
+    decide_extension = staff_task(
+        _("Decide on the extension"),
+        _("Grant or refuse the extension within five working days."),
+        this.supervisor,
+        this.answer,
     )
-    reinspect = (
-        flow.View(subject_page)
-        .Annotation(
-            title=_("Re-inspect"),
-            description=_("Re-inspect with a second officer and record the result."),
-        )
-        .Assign(this.officer)
-        .Permission(UNASSIGNED)
-        .Next(this.outcome)
+    reinspect = staff_task(
+        _("Re-inspect"),
+        _("Re-inspect with a second officer and record the result."),
+        this.officer,
+        this.outcome,
     )
     outcome = flow.If(this.verified).Then(this.end).Else(this.escalate)
-    escalate = (
-        flow.View(subject_page)
-        .Annotation(
-            title=_("File the second-stage penalty case"),
-            description=_("Not rectified: the second-stage case of art. 97 is open; file it."),
-        )
-        .Assign(this.supervisor)
-        .Permission(UNASSIGNED)
-        .Next(this.end)
+    escalate = staff_task(
+        _("File the second-stage penalty case"),
+        _("Not rectified: the second-stage case of art. 97 is open; file it."),
+        this.supervisor,
+        this.end,
     )
     end = flow.End()
 
@@ -177,18 +159,7 @@ def order_follow(order: RectificationOrder, name: str, actor) -> None:
 def order_next_step(order: RectificationOrder) -> tuple[str, str] | None:
     """Who acts next on ``order`` and what: (the task's title, whose it is), or None."""
     process = OrderProcess.objects.filter(order_id=order.pk).first()
-    if process is None:
-        return None
-    tasks = tasks_open(process)
-    if not tasks:
-        return None
-    task = tasks[0]
-    if task.flow_task.task_type == "FUNCTION":
-        return str(task.flow_task.task_title), order.enterprise.name
-    owner = task.owner
-    return str(task.flow_task.task_title), (owner.get_full_name() if owner else "") or str(
-        _("Not assigned")
-    )
+    return next_step(process, party=order.enterprise.name)
 
 
 def stage_two_filed(order: RectificationOrder, actor) -> None:

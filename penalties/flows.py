@@ -14,16 +14,16 @@ from viewflow.workflow import flow
 
 from casework.flows import (
     CaseworkFlow,
+    next_step,
     process_cancel,
     staff_for,
-    subject_page,
+    staff_task,
     task_complete,
     tasks_open,
 )
 from penalties.models import CaseProcess, PenaltyCase
 
 State = PenaltyCase.State
-UNASSIGNED = "penalties.route_penalty_case"  # held by nobody: an unassigned task is in no queue
 
 # The state → the node of the work it waits on (None: the flow has ended).
 WAITS_ON = {
@@ -52,13 +52,7 @@ def _in(*states):
 
 
 def _work(title, description, owner):
-    return (
-        flow.View(subject_page)
-        .Annotation(title=title, description=description)
-        .Assign(owner)
-        .Permission(UNASSIGNED)
-        .Next(this.route)
-    )
+    return staff_task(title, description, owner, this.route)
 
 
 class PenaltyFlow(CaseworkFlow):
@@ -167,12 +161,4 @@ def case_follow(case: PenaltyCase, name: str, actor) -> None:
 def case_next_step(case: PenaltyCase) -> tuple[str, str] | None:
     """Who acts next on ``case`` and what: (the task's title, whose it is), or None."""
     process = CaseProcess.objects.filter(case_id=case.pk).first()
-    tasks = tasks_open(process) if process is not None else []
-    if not tasks:
-        return None
-    task = tasks[0]
-    if task.flow_task.task_type == "FUNCTION":
-        return str(task.flow_task.task_title), case.enterprise.name
-    owner = task.owner
-    name = (owner.get_full_name() if owner else "") or str(_("Not assigned"))
-    return str(task.flow_task.task_title), name
+    return next_step(process, party=case.enterprise.name)

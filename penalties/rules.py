@@ -77,26 +77,29 @@ def range_refusal(basis: str, kind: str, amount: Decimal) -> str | None:
     )
 
 
-def review_required(case: PenaltyCase, amounts: list[tuple[str, Decimal]]) -> bool:
-    """Whether legal review must come before approval: any suspension, or a fine at a threshold."""
+def _at_threshold(case: PenaltyCase, amounts, unit: str, person: str) -> bool:
+    """Any suspension, or a fine at the threshold set for its kind of party (settings)."""
     if case.suspension_ordered:
         return True
     thresholds = {
-        Kind.UNIT: Decimal(str(settings.CASEWORK_REVIEW_THRESHOLD_UNIT)),
-        Kind.PERSON: Decimal(str(settings.CASEWORK_REVIEW_THRESHOLD_PERSON)),
+        Kind.UNIT: Decimal(str(getattr(settings, unit))),
+        Kind.PERSON: Decimal(str(getattr(settings, person))),
     }
     return any(amount >= thresholds[kind] for kind, amount in amounts)
+
+
+def review_required(case: PenaltyCase, amounts: list[tuple[str, Decimal]]) -> bool:
+    """Whether legal review must come before approval: any suspension, or a fine at a threshold."""
+    return _at_threshold(
+        case, amounts, "CASEWORK_REVIEW_THRESHOLD_UNIT", "CASEWORK_REVIEW_THRESHOLD_PERSON"
+    )
 
 
 def hearing_eligible(case: PenaltyCase, amounts: list[tuple[str, Decimal]]) -> bool:
     """Whether the party may ask for a hearing: any suspension, or a fine at the threshold."""
-    if case.suspension_ordered:
-        return True
-    thresholds = {
-        Kind.UNIT: Decimal(str(settings.CASEWORK_HEARING_THRESHOLD_UNIT)),
-        Kind.PERSON: Decimal(str(settings.CASEWORK_HEARING_THRESHOLD_PERSON)),
-    }
-    return any(amount >= thresholds[kind] for kind, amount in amounts)
+    return _at_threshold(
+        case, amounts, "CASEWORK_HEARING_THRESHOLD_UNIT", "CASEWORK_HEARING_THRESHOLD_PERSON"
+    )
 
 
 # Administrative Penalty Law (2021) art. 51: on the spot, at most 200 yuan for a person
